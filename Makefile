@@ -1,0 +1,47 @@
+# Portail Familles — les commandes du projet. `make run` puis `make test` suffisent.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+
+.PHONY: install run demo test test-browser lint format bench clean
+
+$(BIN)/.installe: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(BIN)/.installe
+
+## make run : installe, migre, charge la démonstration et sert http://127.0.0.1:$(PORT)
+run: export DEBUG ?= on
+run: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py demo
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+demo: export DEBUG ?= on
+demo: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py demo
+
+## make test : toute la suite (SQLite par défaut ; DATABASE_URL=postgres://… pour PostgreSQL)
+test: export DEBUG ?= on
+test: install
+	$(BIN)/pytest
+
+test-browser: export DEBUG ?= on
+test-browser: install
+	$(BIN)/pytest -m browser
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) staticfiles

@@ -1,0 +1,396 @@
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from familles.models import Famille, Responsable
+
+jours_validator = RegexValidator(
+    r"^1?2?3?4?5?6?7?$",
+    "Indiquez les jours par leur numéro, dans l'ordre : 1 = lundi … 7 = dimanche (ex. « 1245 »).",
+)
+
+
+class Jour(models.IntegerChoices):
+    LUNDI = 1, "lundi"
+    MARDI = 2, "mardi"
+    MERCREDI = 3, "mercredi"
+    JEUDI = 4, "jeudi"
+    VENDREDI = 5, "vendredi"
+    SAMEDI = 6, "samedi"
+    DIMANCHE = 7, "dimanche"
+
+
+class Enfant(models.Model):
+    class Sexe(models.TextChoices):
+        FILLE = "F", "Fille"
+        GARCON = "M", "Garçon"
+
+    famille = models.ForeignKey(
+        Famille, on_delete=models.CASCADE, related_name="enfants", verbose_name="famille"
+    )
+    nom = models.CharField("nom", max_length=100)
+    prenom = models.CharField("prénom", max_length=100)
+    sexe = models.CharField("sexe", max_length=1, choices=Sexe, blank=True)
+    date_naissance = models.DateField("date de naissance")
+    lieu_naissance = models.CharField("lieu de naissance", max_length=100, blank=True)
+    ecole = models.CharField("école", max_length=100, blank=True)
+    classe = models.CharField("classe", max_length=30, blank=True)
+    porte_lunettes = models.BooleanField("porte des lunettes", default=False)
+    # Autorisations
+    autorisation_photo = models.BooleanField("autorisation photos", default=False)
+    autorisation_sortie_seul = models.BooleanField("autorisé à partir seul", default=False)
+    autorisation_transport = models.BooleanField("autorisation transport", default=False)
+    autorisation_soins = models.BooleanField(
+        "autorisation soins et hospitalisation d'urgence", default=False
+    )
+    date_creation = models.DateTimeField("créé le", default=timezone.now, editable=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "enfant"
+        verbose_name_plural = "enfants"
+        ordering = ["famille", "date_naissance", "prenom"]
+
+    def __str__(self):
+        return f"{self.prenom} {self.nom}"
+
+
+class FicheSanitaire(models.Model):
+    """Les données de santé d'un enfant (RGPD art. 9) : réservées aux agents habilités."""
+
+    class Regime(models.TextChoices):
+        AUCUN = "aucun", "Aucun régime particulier"
+        SANS_PORC = "sans_porc", "Sans porc"
+        SANS_VIANDE = "sans_viande", "Sans viande"
+        VEGETARIEN = "vegetarien", "Végétarien"
+        SANS_GLUTEN = "sans_gluten", "Sans gluten"
+        AUTRE = "autre", "Autre (préciser)"
+
+    enfant = models.OneToOneField(
+        Enfant, on_delete=models.CASCADE, related_name="fiche_sanitaire", verbose_name="enfant"
+    )
+    medecin_nom = models.CharField("médecin traitant", max_length=100, blank=True)
+    medecin_telephone = models.CharField("téléphone du médecin", max_length=20, blank=True)
+    allergies = models.TextField("allergies", blank=True)
+    maladies = models.TextField("maladies", blank=True)
+    regime_alimentaire = models.CharField(
+        "régime alimentaire", max_length=12, choices=Regime, default=Regime.AUCUN
+    )
+    regime_precisions = models.CharField("précisions sur le régime", max_length=200, blank=True)
+    pai = models.BooleanField("PAI (projet d'accueil individualisé)", default=False)
+    pai_details = models.TextField("détails du PAI", blank=True)
+    observations = models.TextField("observations", blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "fiche sanitaire"
+        verbose_name_plural = "fiches sanitaires"
+        permissions = [
+            ("voir_donnees_sanitaires", "Peut voir et décider les données sanitaires"),
+        ]
+
+    def __str__(self):
+        return f"Fiche sanitaire de {self.enfant}"
+
+
+class Vaccination(models.Model):
+    enfant = models.ForeignKey(
+        Enfant, on_delete=models.CASCADE, related_name="vaccinations", verbose_name="enfant"
+    )
+    vaccin = models.CharField("vaccin", max_length=100)
+    date = models.DateField("date")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "vaccination"
+        verbose_name_plural = "vaccinations"
+        ordering = ["enfant", "date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enfant", "vaccin", "date"], name="vaccination_unique_par_date"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.vaccin} ({self.date:%d/%m/%Y})"
+
+
+class PersonneAutorisee(models.Model):
+    """Une personne autorisée à venir chercher l'enfant."""
+
+    enfant = models.ForeignKey(
+        Enfant,
+        on_delete=models.CASCADE,
+        related_name="personnes_autorisees",
+        verbose_name="enfant",
+    )
+    nom = models.CharField("nom", max_length=100)
+    prenom = models.CharField("prénom", max_length=100)
+    lien = models.CharField("lien avec l'enfant", max_length=100)
+    telephone = models.CharField("téléphone", max_length=20, blank=True)
+    telephone_mobile = models.CharField("mobile", max_length=20, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "personne autorisée"
+        verbose_name_plural = "personnes autorisées"
+        ordering = ["enfant", "nom", "prenom"]
+
+    def __str__(self):
+        return f"{self.prenom} {self.nom} ({self.lien})"
+
+
+class Structure(models.Model):
+    """Un lieu d'accueil : « Accueil de Loisirs », « Garderie périscolaire »."""
+
+    nom = models.CharField("nom", max_length=100, unique=True)
+    adresse = models.CharField("adresse", max_length=200, blank=True)
+    telephone = models.CharField("téléphone", max_length=20, blank=True)
+    ordre = models.PositiveSmallIntegerField("ordre", default=0)
+
+    class Meta:
+        verbose_name = "structure"
+        verbose_name_plural = "structures"
+        ordering = ["ordre", "nom"]
+
+    def __str__(self):
+        return self.nom
+
+
+class Prestation(models.Model):
+    """Une unité réservable d'une structure : « ALSH Mercredi après-midi »."""
+
+    class Periode(models.TextChoices):
+        SCOLAIRE = "scolaire", "Semaines d'école"
+        VACANCES = "vacances", "Vacances scolaires"
+        TOUTES = "toutes", "Toute l'année"
+
+    structure = models.ForeignKey(
+        Structure, on_delete=models.PROTECT, related_name="prestations", verbose_name="structure"
+    )
+    nom = models.CharField("nom", max_length=100)
+    ordre = models.PositiveSmallIntegerField("ordre", default=0)
+    active = models.BooleanField("active", default=True)
+    jours_ouverture = models.CharField(
+        "jours d'ouverture",
+        max_length=7,
+        default="12345",
+        validators=[jours_validator],
+        help_text="1 = lundi … 7 = dimanche ; par exemple « 3 » pour le mercredi seul.",
+    )
+    periode = models.CharField(
+        "fonctionne pendant", max_length=10, choices=Periode, default=Periode.SCOLAIRE
+    )
+    # Délais : « N jours avant à HH:MM », ou « le <jour> de la semaine précédente à HH:MM ».
+    reservation_delai_jours = models.PositiveSmallIntegerField(
+        "réservation : jours avant", default=2
+    )
+    reservation_jour_semaine = models.PositiveSmallIntegerField(
+        "réservation : ou bien le jour de la semaine précédente",
+        choices=Jour,
+        null=True,
+        blank=True,
+        help_text="Par exemple « jeudi » : réservable jusqu'au jeudi précédent à l'heure dite.",
+    )
+    reservation_heure_limite = models.TimeField("réservation : heure limite", default="12:00")
+    annulation_delai_jours = models.PositiveSmallIntegerField("annulation : jours avant", default=2)
+    annulation_jour_semaine = models.PositiveSmallIntegerField(
+        "annulation : ou bien le jour de la semaine précédente",
+        choices=Jour,
+        null=True,
+        blank=True,
+    )
+    annulation_heure_limite = models.TimeField("annulation : heure limite", default="12:00")
+    places = models.PositiveIntegerField(
+        "places par jour", null=True, blank=True, help_text="Vide : sans limite."
+    )
+    validation_automatique = models.BooleanField(
+        "acceptée sans attendre le service",
+        default=True,
+        help_text="Une demande conforme aux règles est acceptée aussitôt ; sinon elle attend.",
+    )
+
+    class Meta:
+        verbose_name = "prestation"
+        verbose_name_plural = "prestations"
+        ordering = ["structure__ordre", "structure__nom", "ordre", "nom"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["structure", "nom"], name="prestation_nom_unique_par_structure"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.structure.nom} {self.nom}"
+
+    @property
+    def jours_ouverture_isoweekday(self):
+        return {int(c) for c in self.jours_ouverture}
+
+
+class Inscription(models.Model):
+    """Un enfant inscrit à une prestation pour une période : une ligne du planning."""
+
+    enfant = models.ForeignKey(
+        Enfant, on_delete=models.CASCADE, related_name="inscriptions", verbose_name="enfant"
+    )
+    prestation = models.ForeignKey(
+        Prestation,
+        on_delete=models.PROTECT,
+        related_name="inscriptions",
+        verbose_name="prestation",
+    )
+    responsable = models.ForeignKey(
+        Responsable,
+        on_delete=models.PROTECT,
+        related_name="inscriptions",
+        verbose_name="responsable",
+    )
+    date_debut = models.DateField("du")
+    date_fin = models.DateField("au", null=True, blank=True)
+    jours_reguliers = models.CharField(
+        "jours réguliers",
+        max_length=7,
+        blank=True,
+        validators=[jours_validator],
+        help_text="Accueil régulier : 1 = lundi … 7 = dimanche. Vide : à la demande.",
+    )
+
+    class Meta:
+        verbose_name = "inscription"
+        verbose_name_plural = "inscriptions"
+        ordering = ["enfant", "prestation__structure__ordre", "prestation__ordre"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enfant", "prestation", "date_debut"],
+                name="inscription_unique_par_debut",
+            ),
+            models.CheckConstraint(
+                condition=Q(date_fin__isnull=True) | Q(date_fin__gte=F("date_debut")),
+                name="inscription_fin_apres_debut",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.enfant} — {self.prestation}"
+
+
+class Journee(models.Model):
+    """L'état d'un enfant, un jour, pour une prestation : une case du planning.
+
+    Les marques du calendrier (P petites vacances, G grandes vacances, F jour férié) ne sont
+    pas enregistrées ici : elles viennent du calendrier et des fermetures.
+    """
+
+    class Etat(models.TextChoices):
+        RESERVE = "reserve", "Réservé"
+        PRESENT = "present", "Présent"
+        ERREUR = "erreur", "Erreur"
+        CONGE = "conge", "Congé"
+        HORS_CONTRAT = "hors_contrat", "Heure hors contrat"
+        REGULIER = "regulier", "Régulier"
+        FERMETURE = "fermeture", "Fermeture"
+        ABSENT_FACTURE = "absent_facture", "Absent facturé"
+        DEMANDE_EN_ATTENTE = "demande_attente", "Demande en attente"
+        ABSENT_EXCUSE = "absent_excuse", "Absent excusé"
+        RESERVATION_EN_ATTENTE = "reservation_attente", "Réservation en cours de traitement"
+        RESERVATION_REFUSEE = "reservation_refusee", "Réservation refusée"
+        ABSENCE_EN_ATTENTE = "absence_attente", "Absence en cours de traitement"
+
+    ETATS_FACTURES = (Etat.RESERVE, Etat.REGULIER, Etat.PRESENT, Etat.ABSENT_FACTURE)
+    ETATS_OCCUPANT_UNE_PLACE = (
+        Etat.RESERVE,
+        Etat.REGULIER,
+        Etat.PRESENT,
+        Etat.ABSENT_FACTURE,
+        Etat.ABSENCE_EN_ATTENTE,
+        Etat.HORS_CONTRAT,
+    )
+
+    enfant = models.ForeignKey(
+        Enfant, on_delete=models.CASCADE, related_name="journees", verbose_name="enfant"
+    )
+    prestation = models.ForeignKey(
+        Prestation, on_delete=models.PROTECT, related_name="journees", verbose_name="prestation"
+    )
+    date = models.DateField("date")
+    etat = models.CharField("état", max_length=20, choices=Etat)
+    reservee = models.BooleanField(
+        "réservée à l'avance",
+        default=False,
+        help_text="Présent sur une journée réservée (✓) ou sans réservation.",
+    )
+    motif = models.CharField("motif", max_length=200, blank=True)
+    modifiee_le = models.DateTimeField("modifiée le", auto_now=True)
+    modifiee_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="modifiée par",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "journée"
+        verbose_name_plural = "journées"
+        ordering = ["date", "prestation"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enfant", "prestation", "date"], name="journee_unique_par_jour"
+            ),
+        ]
+        indexes = [models.Index(fields=["prestation", "date", "etat"], name="journee_places")]
+
+    def __str__(self):
+        return (
+            f"{self.enfant} — {self.prestation} — {self.date:%d/%m/%Y} : {self.get_etat_display()}"
+        )
+
+
+class Fermeture(models.Model):
+    """Des dates où une structure, une prestation, ou tout le service est fermé."""
+
+    structure = models.ForeignKey(
+        Structure,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="fermetures",
+        verbose_name="structure",
+        help_text="Vide (et prestation vide) : tout le service est fermé.",
+    )
+    prestation = models.ForeignKey(
+        Prestation,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="fermetures",
+        verbose_name="prestation",
+    )
+    date_debut = models.DateField("du")
+    date_fin = models.DateField("au")
+    motif = models.CharField("motif", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "fermeture"
+        verbose_name_plural = "fermetures"
+        ordering = ["-date_debut"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(date_fin__gte=F("date_debut")), name="fermeture_fin_apres_debut"
+            ),
+        ]
+
+    def __str__(self):
+        cible = self.prestation or self.structure or "Tout le service"
+        return f"{cible} : {self.date_debut:%d/%m/%Y} – {self.date_fin:%d/%m/%Y}"

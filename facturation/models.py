@@ -1,0 +1,331 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from enfants.models import Enfant, Prestation
+from familles.models import Famille
+
+ZERO = Decimal("0.00")
+
+
+def montant_field(verbose_name, **kwargs):
+    return models.DecimalField(verbose_name, max_digits=10, decimal_places=2, **kwargs)
+
+
+class Regie(models.Model):
+    """Une régie de recettes, qui numérote ses factures et ses règlements : « AL-36 »."""
+
+    nom = models.CharField("nom", max_length=100, unique=True)
+    prefixe = models.CharField(
+        "préfixe des numéros",
+        max_length=10,
+        unique=True,
+        validators=[RegexValidator(r"^[A-Z0-9]+$", "Lettres majuscules et chiffres seulement.")],
+    )
+    delai_paiement_jours = models.PositiveSmallIntegerField(
+        "délai de paiement (jours)",
+        default=22,
+        help_text="Jours entre la date de la facture et sa date d'échéance.",
+    )
+    payfip_numcli = models.CharField(
+        "numéro client PayFiP", max_length=6, blank=True, help_text="Fourni par la DGFiP."
+    )
+    dernier_numero_facture = models.PositiveIntegerField(
+        "dernier numéro de facture", default=0, editable=False
+    )
+    dernier_numero_reglement = models.PositiveIntegerField(
+        "dernier numéro de règlement", default=0, editable=False
+    )
+
+    class Meta:
+        verbose_name = "régie"
+        verbose_name_plural = "régies"
+        ordering = ["nom"]
+
+    def __str__(self):
+        return self.nom
+
+
+class Tarif(models.Model):
+    """Le prix d'une prestation, et la régie qui l'encaisse, à partir d'une date."""
+
+    class Mode(models.TextChoices):
+        FORFAIT = "forfait", "Prix unique"
+        QUOTIENT = "quotient", "Selon le quotient familial"
+
+    prestation = models.ForeignKey(
+        Prestation, on_delete=models.CASCADE, related_name="tarifs", verbose_name="prestation"
+    )
+    regie = models.ForeignKey(
+        Regie, on_delete=models.PROTECT, related_name="tarifs", verbose_name="régie"
+    )
+    mode = models.CharField("mode", max_length=10, choices=Mode, default=Mode.FORFAIT)
+    prix_unitaire = montant_field(
+        "prix unitaire",
+        default=ZERO,
+        validators=[MinValueValidator(ZERO)],
+        help_text="Prix unique, ou prix appliqué quand aucune tranche ne convient.",
+    )
+    date_debut = models.DateField("applicable à partir du")
+
+    class Meta:
+        verbose_name = "tarif"
+        verbose_name_plural = "tarifs"
+        ordering = ["prestation", "-date_debut"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["prestation", "date_debut"], name="tarif_unique_par_date"
+            ),
+            models.CheckConstraint(condition=Q(prix_unitaire__gte=0), name="tarif_prix_positif"),
+        ]
+
+    def __str__(self):
+        return f"{self.prestation} à partir du {self.date_debut:%d/%m/%Y}"
+
+
+class TrancheQuotient(models.Model):
+    """Une tranche de quotient familial d'un tarif : de qf_min à qf_max inclus."""
+
+    tarif = models.ForeignKey(
+        Tarif, on_delete=models.CASCADE, related_name="tranches", verbose_name="tarif"
+    )
+    qf_min = models.PositiveIntegerField("QF de")
+    qf_max = models.PositiveIntegerField("QF à", null=True, blank=True, help_text="Vide : et plus.")
+    prix_unitaire = montant_field("prix unitaire", validators=[MinValueValidator(ZERO)])
+
+    class Meta:
+        verbose_name = "tranche de quotient familial"
+        verbose_name_plural = "tranches de quotient familial"
+        ordering = ["tarif", "qf_min"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(qf_max__isnull=True) | Q(qf_max__gte=F("qf_min")),
+                name="tranche_max_apres_min",
+            ),
+            models.CheckConstraint(condition=Q(prix_unitaire__gte=0), name="tranche_prix_positif"),
+        ]
+
+    def __str__(self):
+        fin = f"à {self.qf_max}" if self.qf_max is not None else "et plus"
+        return f"QF {self.qf_min} {fin}"
+
+
+class FactureQuerySet(models.QuerySet):
+    def avec_reste_a_payer(self):
+        """Annote `montant_regle` (somme des affectations) et `reste_a_payer`."""
+        regle = (
+            Affectation.objects.filter(facture=OuterRef("pk"))
+            .values("facture")
+            .annotate(total=Sum("montant"))
+            .values("total")
+        )
+        montant = models.DecimalField(max_digits=10, decimal_places=2)
+        return self.annotate(
+            montant_regle=Coalesce(
+                Subquery(regle, output_field=montant), Value(ZERO), output_field=montant
+            )
+        ).annotate(
+            reste_a_payer=models.ExpressionWrapper(
+                F("montant") - F("montant_regle"), output_field=montant
+            )
+        )
+
+    def impayees(self):
+        """Les factures dont il reste quelque chose à payer."""
+        return self.avec_reste_a_payer().filter(genre=Facture.Genre.FACTURE, reste_a_payer__gt=0)
+
+
+class Facture(models.Model):
+    """Une facture (ou un avoir) d'une famille auprès d'une régie, pour une période."""
+
+    class Genre(models.TextChoices):
+        FACTURE = "facture", "Facture"
+        AVOIR = "avoir", "Avoir"
+
+    regie = models.ForeignKey(
+        Regie, on_delete=models.PROTECT, related_name="factures", verbose_name="régie"
+    )
+    famille = models.ForeignKey(
+        Famille, on_delete=models.PROTECT, related_name="factures", verbose_name="famille"
+    )
+    genre = models.CharField("genre", max_length=7, choices=Genre, default=Genre.FACTURE)
+    facture_corrigee = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="avoirs",
+        verbose_name="facture corrigée",
+    )
+    rang = models.PositiveIntegerField("rang dans la régie")
+    numero = models.CharField("N° facture", max_length=20, unique=True)
+    date_facture = models.DateField("date facture")
+    date_echeance = models.DateField("date d'échéance")
+    periode_debut = models.DateField("période du")
+    periode_fin = models.DateField("période au")
+    montant = montant_field("montant")
+    pdf = models.FileField("PDF", upload_to="factures/%Y/", blank=True, max_length=200)
+    pdf_sha256 = models.CharField("empreinte SHA-256 du PDF", max_length=64, blank=True)
+    date_creation = models.DateTimeField("émise le", default=timezone.now, editable=False)
+
+    objects = FactureQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "facture"
+        verbose_name_plural = "factures"
+        ordering = ["-date_facture", "-rang"]
+        constraints = [
+            models.UniqueConstraint(fields=["regie", "rang"], name="facture_rang_unique_par_regie"),
+            models.CheckConstraint(
+                condition=Q(periode_fin__gte=F("periode_debut")),
+                name="facture_periode_ordonnee",
+            ),
+            models.CheckConstraint(
+                condition=Q(date_echeance__gte=F("date_facture")),
+                name="facture_echeance_apres_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(genre="facture", montant__gte=0, facture_corrigee__isnull=True)
+                | Q(genre="avoir", montant__lte=0, facture_corrigee__isnull=False),
+                name="facture_signe_selon_genre",
+            ),
+        ]
+        indexes = [models.Index(fields=["famille", "date_facture"], name="facture_famille")]
+
+    def __str__(self):
+        return self.numero
+
+    @property
+    def description(self):
+        """« Facture : 01/04/2015 - 30/04/2015 », comme le relevé de compte du portail d'origine."""
+        genre = self.get_genre_display()
+        return f"{genre} : {self.periode_debut:%d/%m/%Y} - {self.periode_fin:%d/%m/%Y}"
+
+
+class LigneFacture(models.Model):
+    facture = models.ForeignKey(
+        Facture, on_delete=models.CASCADE, related_name="lignes", verbose_name="facture"
+    )
+    enfant = models.ForeignKey(
+        Enfant,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="enfant",
+    )
+    prestation = models.ForeignKey(
+        Prestation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="prestation",
+    )
+    libelle = models.CharField("libellé", max_length=200)
+    quantite = models.DecimalField("quantité", max_digits=8, decimal_places=2)
+    prix_unitaire = montant_field("prix unitaire")
+    montant = montant_field("montant")
+
+    class Meta:
+        verbose_name = "ligne de facture"
+        verbose_name_plural = "lignes de facture"
+        ordering = ["facture", "id"]
+
+    def __str__(self):
+        return self.libelle
+
+
+class Reglement(models.Model):
+    """Un paiement reçu d'une famille, réparti sur ses factures par des affectations."""
+
+    class Mode(models.TextChoices):
+        CHEQUE = "cheque", "Chèque"
+        ESPECES = "especes", "Espèces"
+        VIREMENT = "virement", "Virement"
+        PAIEMENT_EN_LIGNE = "en_ligne", "Paiement en ligne (PayFiP)"
+        PRELEVEMENT = "prelevement", "Prélèvement"
+        TITRE_EMIS = "titre_emis", "Titre émis"
+
+    regie = models.ForeignKey(
+        Regie, on_delete=models.PROTECT, related_name="reglements", verbose_name="régie"
+    )
+    famille = models.ForeignKey(
+        Famille, on_delete=models.PROTECT, related_name="reglements", verbose_name="famille"
+    )
+    numero = models.CharField("N° règlement", max_length=20, unique=True)
+    date = models.DateField("date")
+    mode = models.CharField("mode", max_length=12, choices=Mode)
+    montant = montant_field("montant")
+    reference = models.CharField(
+        "référence",
+        max_length=100,
+        blank=True,
+        help_text="N° de chèque, n° d'ORMC du titre émis, référence de la transaction…",
+    )
+    observations = models.CharField("observations", max_length=200, blank=True)
+    saisi_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="saisi par",
+    )
+    date_saisie = models.DateTimeField("saisi le", default=timezone.now, editable=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "règlement"
+        verbose_name_plural = "règlements"
+        ordering = ["-date", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(montant__gt=0), name="reglement_montant_positif"),
+        ]
+        indexes = [models.Index(fields=["famille", "date"], name="reglement_famille")]
+
+    def __str__(self):
+        return f"{self.numero} — {self.libelle_mode}"
+
+    @property
+    def libelle_mode(self):
+        """« Chèque », ou « Titre émis (ORMC n°1234) » pour une créance confiée au Trésor public."""
+        if self.mode == self.Mode.TITRE_EMIS and self.reference:
+            return f"Titre émis (ORMC n°{self.reference})"
+        return self.get_mode_display()
+
+    @property
+    def description(self):
+        return f"Règlement : {self.libelle_mode}"
+
+
+class Affectation(models.Model):
+    """La part d'un règlement qui paie une facture."""
+
+    reglement = models.ForeignKey(
+        Reglement, on_delete=models.CASCADE, related_name="affectations", verbose_name="règlement"
+    )
+    facture = models.ForeignKey(
+        Facture, on_delete=models.PROTECT, related_name="affectations", verbose_name="facture"
+    )
+    montant = montant_field("montant affecté")
+
+    class Meta:
+        verbose_name = "affectation"
+        verbose_name_plural = "affectations"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reglement", "facture"], name="affectation_unique_par_facture"
+            ),
+            models.CheckConstraint(condition=Q(montant__gt=0), name="affectation_montant_positif"),
+        ]
+
+    def __str__(self):
+        return f"{self.montant} € de {self.reglement} sur {self.facture}"

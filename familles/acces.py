@@ -1,0 +1,41 @@
+"""L'accès d'un parent connecté à sa famille, et à elle seule."""
+
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+
+from familles.models import Responsable
+
+
+def responsable_connecte(request):
+    """Le responsable du compte connecté (avec sa famille), mis en cache sur la requête."""
+    if not hasattr(request, "_responsable"):
+        request._responsable = (
+            Responsable.objects.select_related("famille")
+            .filter(utilisateur_id=request.user.pk)
+            .first()
+            if request.user.is_authenticated
+            else None
+        )
+    return request._responsable
+
+
+def famille_requise(view):
+    """Réserve une vue aux parents connectés ; pose `request.famille` et `request.responsable`.
+
+    Un compte sans famille (un agent du service) reçoit un refus explicite : le portail des
+    familles n'a rien à lui montrer, l'administration est son outil.
+    """
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        responsable = responsable_connecte(request)
+        if responsable is None:
+            raise PermissionDenied("Ce compte n'est rattaché à aucune famille.")
+        request.responsable = responsable
+        request.famille = responsable.famille
+        return view(request, *args, **kwargs)
+
+    return wrapper

@@ -1,0 +1,211 @@
+"""Réglages du Portail Familles.
+
+Tout vient de l'environnement (django-environ) ; `.env.example` liste chaque variable.
+Sans rien configurer, le portail tourne en démonstration sur un fichier SQLite.
+"""
+
+from datetime import timedelta
+from pathlib import Path
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+env = environ.Env()
+environ.Env.read_env(BASE_DIR / ".env")
+
+DEBUG = env.bool("DEBUG", default=False)
+
+SECRET_KEY = env("SECRET_KEY", default="")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "SECRET_KEY manque : en production (DEBUG=off), définissez une clé secrète."
+        )
+    SECRET_KEY = "dev-seulement-cle-non-secrete-ne-pas-utiliser-en-production"
+
+ALLOWED_HOSTS = env.list(
+    "ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"] if DEBUG else []
+)
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "crispy_forms",
+    "crispy_bootstrap5",
+    "axes",
+    "simple_history",
+    "portail",
+    "familles",
+    "enfants",
+    "facturation",
+    "demandes",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
+    "portail.middleware.ChangementMotDePasseObligatoireMiddleware",
+    # Axes en dernier, comme le demande sa documentation.
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "portail.urls"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "portail.context_processors.bandeau",
+            ],
+        },
+    },
+]
+
+WSGI_APPLICATION = "portail.wsgi.application"
+
+DATABASES = {
+    "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+}
+DATABASES["default"]["ATOMIC_REQUESTS"] = False
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Comptes
+AUTH_USER_MODEL = "familles.Utilisateur"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 8},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "portail.validators.ComplexiteValidator"},
+]
+LOGIN_URL = "connexion"
+LOGIN_REDIRECT_URL = "accueil"
+LOGOUT_REDIRECT_URL = "connexion"
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # le lien de réinitialisation vaut 24 heures
+
+# Verrouillage après 5 échecs (django-axes), par identifiant : un parent ne bloque pas
+# tout un réseau d'établissement scolaire, et un attaquant ne contourne pas le verrou en
+# changeant d'adresse IP.
+AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/verrouille.html"
+AXES_USERNAME_FORM_FIELD = "username"
+# axes.W006 met en garde contre un verrou qu'on contournerait en changeant d'agent utilisateur
+# ou de cookie : le nôtre porte sur l'identifiant seul, que ces changements ne touchent pas.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+
+# Sessions : fermées avec le navigateur et après 30 minutes sans activité.
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=30 * 60)
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+
+# Langue et heure
+LANGUAGE_CODE = "fr-fr"
+TIME_ZONE = "Europe/Paris"
+USE_I18N = True
+USE_TZ = True
+
+# Fichiers statiques (servis par whitenoise) et fichiers déposés
+STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = BASE_DIR / "staticfiles"
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+MEDIA_URL = "/media/"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+
+# Formulaires
+CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
+CRISPY_TEMPLATE_PACK = "bootstrap5"
+
+# Courriel : la console en démonstration, SMTP en production (EMAIL_URL=smtp+tls://…)
+EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
+vars().update(EMAIL_CONFIG)
+DEFAULT_FROM_EMAIL = env(
+    "DEFAULT_FROM_EMAIL", default="Service enfance Val Vanoise <adminenfance@valvanoise.fr>"
+)
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# La collectivité : en-tête des pages, des courriels et des factures.
+COLLECTIVITE = {
+    "nom": env("COLLECTIVITE_NOM", default="Communauté de communes Val Vanoise"),
+    "service": env("COLLECTIVITE_SERVICE", default="Service enfance"),
+    "contact": env("COLLECTIVITE_CONTACT", default="Eloïse Dupé"),
+    "telephone": env("COLLECTIVITE_TELEPHONE", default="04 79 55 02 59"),
+    "courriel": env("COLLECTIVITE_COURRIEL", default="adminenfance@valvanoise.fr"),
+    "horaires": env(
+        "COLLECTIVITE_HORAIRES",
+        default=(
+            "du lundi au jeudi de 8h30 à 12h30 et de 13h30 à 17h30 et le vendredi de 8h30 à 11h30"
+        ),
+    ),
+    "tresorerie": env("COLLECTIVITE_TRESORERIE", default="Trésorerie de Bozel"),
+}
+# Zone des vacances scolaires (Savoie : zone A).
+ZONE_SCOLAIRE = env("ZONE_SCOLAIRE", default="A")
+
+# Sécurité de production (manage.py check --deploy sans avertissement)
+if not DEBUG:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    "loggers": {"axes": {"level": "WARNING"}},
+}

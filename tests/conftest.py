@@ -1,0 +1,102 @@
+"""Les trois acteurs de chaque test : la famille Dupont (propriétaire), la famille Martin
+(l'étrangère, qui ne doit rien voir de Dupont) et un agent du service enfance."""
+
+import pytest
+from django.contrib.auth.models import Permission
+
+from familles.models import Responsable
+from tests.factories import (
+    EnfantFactory,
+    FamilleFactory,
+    ResponsableFactory,
+    UtilisateurFactory,
+)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Les tests marqués `postgresql` ne tournent que sur PostgreSQL : sur SQLite ils sont
+    désélectionnés (et non sautés) ; la CI les passe avec DATABASE_URL."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        return
+    gardes, retires = [], []
+    for item in items:
+        (retires if item.get_closest_marker("postgresql") else gardes).append(item)
+    if retires:
+        config.hook.pytest_deselected(items=retires)
+        items[:] = gardes
+
+
+@pytest.fixture
+def dupont(db):
+    """La famille Dupont du guide : JEAN (titulaire, avec un compte) et JEANNE (conjoint)."""
+    famille = FamilleFactory(numero="1001001819331")
+    ResponsableFactory(
+        famille=famille,
+        civilite=Responsable.Civilite.MONSIEUR,
+        nom="DUPONT",
+        prenom="JEAN",
+        qualite=Responsable.Qualite.PERE,
+        situation=Responsable.Situation.SEPARE,
+        adresse="12 RUE DES BONBONS",
+        code_postal="31400",
+        ville="SAINT - JEAN",
+        telephone_domicile="01 02 03 04 05",
+        email="jean.dupont@wanadoo.fr",
+        utilisateur=UtilisateurFactory(username="jean.dupont", email="jean.dupont@wanadoo.fr"),
+    )
+    ResponsableFactory(
+        famille=famille,
+        role=Responsable.Role.CONJOINT,
+        nom="DUPONT",
+        prenom="JEANNE",
+        qualite=Responsable.Qualite.MERE,
+        situation="",
+        adresse="Lotissement les bons bonbons",
+        code_postal="31400",
+        ville="SAINT - JEAN",
+        email="",
+        utilisateur=None,
+    )
+    EnfantFactory(famille=famille, nom="DUPONT", prenom="Lucas", sexe="M")
+    return famille
+
+
+@pytest.fixture
+def martin(db):
+    """La famille Martin : l'étrangère."""
+    famille = FamilleFactory(numero="1001001820442")
+    ResponsableFactory(famille=famille, utilisateur=UtilisateurFactory(username="marie.martin"))
+    EnfantFactory(famille=famille)
+    return famille
+
+
+@pytest.fixture
+def agent(db):
+    """Un agent du service enfance : staff, pas superutilisateur."""
+    utilisateur = UtilisateurFactory(username="agent", is_staff=True)
+    utilisateur.user_permissions.set(
+        Permission.objects.filter(
+            content_type__app_label__in=["familles", "enfants", "facturation", "demandes"]
+        )
+    )
+    return utilisateur
+
+
+@pytest.fixture
+def client_dupont(client, dupont):
+    client.force_login(dupont.titulaire.utilisateur)
+    return client
+
+
+@pytest.fixture
+def client_martin(client, martin):
+    client.force_login(martin.titulaire.utilisateur)
+    return client
+
+
+@pytest.fixture
+def client_agent(client, agent):
+    client.force_login(agent)
+    return client

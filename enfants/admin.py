@@ -1,0 +1,473 @@
+"""L'administration des enfants, de leurs données sanitaires et de l'accueil (structures,
+prestations, inscriptions, journées, fermetures).
+
+Les données sanitaires (fiche sanitaire, vaccinations) relèvent de l'article 9 du RGPD : seuls
+les agents qui ont la permission « enfants.voir_donnees_sanitaires » les voient, ailleurs comme
+dans la fiche de l'enfant.
+"""
+
+from django import forms
+from django.contrib import admin
+
+from enfants.models import (
+    Enfant,
+    Fermeture,
+    FicheSanitaire,
+    Inscription,
+    Jour,
+    Journee,
+    PersonneAutorisee,
+    Prestation,
+    Structure,
+    Vaccination,
+)
+from familles import admin as familles_admin
+from familles.admin import VIDE, HistoriqueAdmin, lien_admin
+from familles.models import Famille, Responsable
+
+PERMISSION_SANITAIRE = "enfants.voir_donnees_sanitaires"
+
+
+def habilite_donnees_sanitaires(user):
+    return user.has_perm(PERMISSION_SANITAIRE)
+
+
+def jours_abreges(jours):
+    """« 1245 » → « Lu, Ma, Je, Ve », comme l'en-tête du planning."""
+    return ", ".join(Jour(int(c)).label[:2].capitalize() for c in jours) or VIDE
+
+
+class PrestationListFilter(admin.RelatedFieldListFilter):
+    """Le filtre par prestation, sans une requête par prestation pour nommer sa structure."""
+
+    def field_choices(self, field, request, model_admin):
+        return [(p.pk, str(p)) for p in Prestation.objects.select_related("structure")]
+
+
+class PrestationChoixMixin:
+    """Les listes de choix de prestations nomment leur structure sans requête de plus."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "prestation":
+            kwargs["queryset"] = Prestation.objects.select_related("structure")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class DonneesSanitairesMixin:
+    """Réserve un modèle (ou un inline) aux agents habilités aux données sanitaires."""
+
+    def has_view_permission(self, request, obj=None):
+        return habilite_donnees_sanitaires(request.user) and super().has_view_permission(
+            request, obj
+        )
+
+    def has_change_permission(self, request, obj=None):
+        return habilite_donnees_sanitaires(request.user) and super().has_change_permission(
+            request, obj
+        )
+
+    def has_add_permission(self, request, *args):
+        return habilite_donnees_sanitaires(request.user) and super().has_add_permission(
+            request, *args
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return habilite_donnees_sanitaires(request.user) and super().has_delete_permission(
+            request, obj
+        )
+
+
+# --- La fiche famille, complétée de ses enfants --------------------------------------------
+
+
+class EnfantDeLaFamilleInline(admin.TabularInline):
+    """Les enfants de la famille, listés ; chacun se modifie (ou s'ajoute) sur sa fiche."""
+
+    model = Enfant
+    extra = 0
+    max_num = 0
+    can_delete = False
+    show_change_link = True
+    fields = ("prenom", "nom", "date_naissance", "ecole", "classe")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+admin.site.unregister(Famille)
+
+
+@admin.register(Famille)
+class FamilleAdmin(familles_admin.FamilleAdmin):
+    """La fiche famille de familles/admin.py, avec la liste de ses enfants."""
+
+    inlines = (*familles_admin.FamilleAdmin.inlines, EnfantDeLaFamilleInline)
+    list_display = (
+        *familles_admin.FamilleAdmin.list_display[:3],
+        "liste_enfants",
+        *familles_admin.FamilleAdmin.list_display[3:],
+    )
+    search_fields = (*familles_admin.FamilleAdmin.search_fields, "enfants__nom", "enfants__prenom")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("enfants")
+
+    @admin.display(description="enfants")
+    def liste_enfants(self, obj):
+        return ", ".join(enfant.prenom for enfant in obj.enfants.all()) or VIDE
+
+
+# --- Enfants et données sanitaires ---------------------------------------------------------
+
+
+class PersonneAutoriseeInline(admin.TabularInline):
+    model = PersonneAutorisee
+    extra = 0
+    classes = ("sans-titre",)
+    fields = ("nom", "prenom", "lien", "telephone", "telephone_mobile")
+
+
+class FicheSanitaireInline(DonneesSanitairesMixin, admin.StackedInline):
+    model = FicheSanitaire
+    extra = 0
+    max_num = 1
+    can_delete = False
+    fieldsets = (
+        (None, {"fields": (("medecin_nom", "medecin_telephone"),)}),
+        (None, {"fields": ("allergies", "maladies")}),
+        (None, {"fields": (("regime_alimentaire", "regime_precisions"),)}),
+        (None, {"fields": ("pai", "pai_details", "observations")}),
+    )
+
+
+class VaccinationInline(DonneesSanitairesMixin, admin.TabularInline):
+    model = Vaccination
+    extra = 0
+    classes = ("sans-titre",)
+    fields = ("vaccin", "date")
+
+
+class InscriptionInline(PrestationChoixMixin, admin.TabularInline):
+    model = Inscription
+    extra = 0
+    classes = ("sans-titre",)
+    fields = ("prestation", "responsable", "date_debut", "date_fin", "jours_reguliers")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("prestation__structure", "responsable")
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        champs = formset.form.base_fields
+        # Le responsable d'une inscription est l'un de ceux de la famille de l'enfant.
+        champs["responsable"].queryset = (
+            Responsable.objects.filter(famille_id=obj.famille_id)
+            if obj is not None
+            else Responsable.objects.none()
+        )
+        # Une ligne par inscription, sans les boutons d'ajout et de modification des
+        # prestations et des responsables, qui ont leurs propres pages.
+        for nom in ("prestation", "responsable"):
+            widget = champs[nom].widget
+            widget.can_add_related = widget.can_change_related = widget.can_view_related = False
+        return formset
+
+
+@admin.register(Enfant)
+class EnfantAdmin(HistoriqueAdmin):
+    list_display = (
+        "nom",
+        "prenom",
+        "famille_lien",
+        "sexe",
+        "date_naissance",
+        "ecole",
+        "classe",
+        "porte_lunettes",
+    )
+    list_display_links = ("nom", "prenom")
+    list_filter = ("sexe", "classe", "ecole", "porte_lunettes")
+    list_select_related = ("famille",)
+    search_fields = ("nom", "prenom", "famille__numero", "famille__responsables__nom")
+    ordering = ("nom", "prenom")
+    autocomplete_fields = ("famille",)
+    readonly_fields = ("date_creation",)
+    fieldsets = (
+        (None, {"fields": ("famille",)}),
+        (
+            "Identité",
+            {
+                "fields": (
+                    ("prenom", "nom", "sexe"),
+                    ("date_naissance", "lieu_naissance"),
+                    ("ecole", "classe"),
+                    "porte_lunettes",
+                )
+            },
+        ),
+        (
+            "Autorisations",
+            {
+                "fields": (
+                    ("autorisation_photo", "autorisation_sortie_seul"),
+                    ("autorisation_transport", "autorisation_soins"),
+                )
+            },
+        ),
+        (None, {"fields": ("date_creation",)}),
+    )
+    inlines = (PersonneAutoriseeInline, InscriptionInline, FicheSanitaireInline, VaccinationInline)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("famille__responsables")
+
+    def get_inlines(self, request, obj):
+        inlines = super().get_inlines(request, obj)
+        if habilite_donnees_sanitaires(request.user):
+            return inlines
+        return [inline for inline in inlines if not issubclass(inline, DonneesSanitairesMixin)]
+
+    @admin.display(description="famille", ordering="famille__numero")
+    def famille_lien(self, obj):
+        return lien_admin(obj.famille)
+
+
+@admin.register(FicheSanitaire)
+class FicheSanitaireAdmin(DonneesSanitairesMixin, HistoriqueAdmin):
+    list_display = ("enfant", "famille_numero", "medecin_nom", "regime_alimentaire", "pai")
+    list_filter = ("regime_alimentaire", "pai")
+    list_select_related = ("enfant__famille",)
+    search_fields = ("enfant__nom", "enfant__prenom", "enfant__famille__numero", "medecin_nom")
+    ordering = ("enfant__nom", "enfant__prenom")
+    autocomplete_fields = ("enfant",)
+    fieldsets = ((None, {"fields": ("enfant",)}),) + FicheSanitaireInline.fieldsets
+
+    @admin.display(description="N° famille", ordering="enfant__famille__numero")
+    def famille_numero(self, obj):
+        return obj.enfant.famille.numero
+
+
+@admin.register(Vaccination)
+class VaccinationAdmin(DonneesSanitairesMixin, HistoriqueAdmin):
+    list_display = ("vaccin", "date", "enfant", "famille_numero")
+    list_filter = ("vaccin",)
+    list_select_related = ("enfant__famille",)
+    search_fields = ("vaccin", "enfant__nom", "enfant__prenom", "enfant__famille__numero")
+    date_hierarchy = "date"
+    ordering = ("enfant__nom", "enfant__prenom", "date")
+    autocomplete_fields = ("enfant",)
+
+    @admin.display(description="N° famille", ordering="enfant__famille__numero")
+    def famille_numero(self, obj):
+        return obj.enfant.famille.numero
+
+
+@admin.register(PersonneAutorisee)
+class PersonneAutoriseeAdmin(HistoriqueAdmin):
+    list_display = (
+        "nom",
+        "prenom",
+        "lien",
+        "enfant",
+        "famille_numero",
+        "telephone",
+        "telephone_mobile",
+    )
+    list_display_links = ("nom", "prenom")
+    list_select_related = ("enfant__famille",)
+    search_fields = ("nom", "prenom", "enfant__nom", "enfant__prenom", "enfant__famille__numero")
+    ordering = ("nom", "prenom")
+    autocomplete_fields = ("enfant",)
+
+    @admin.display(description="N° famille", ordering="enfant__famille__numero")
+    def famille_numero(self, obj):
+        return obj.enfant.famille.numero
+
+
+# --- L'accueil : structures, prestations, inscriptions, journées, fermetures -----------------
+
+
+class PrestationInline(admin.TabularInline):
+    model = Prestation
+    extra = 0
+    show_change_link = True
+    fields = (
+        "nom",
+        "ordre",
+        "active",
+        "jours_ouverture",
+        "periode",
+        "places",
+        "validation_automatique",
+    )
+
+
+@admin.register(Structure)
+class StructureAdmin(admin.ModelAdmin):
+    list_display = ("nom", "ordre", "adresse", "telephone", "liste_prestations")
+    list_editable = ("ordre",)
+    search_fields = ("nom",)
+    ordering = ("ordre", "nom")
+    inlines = (PrestationInline,)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("prestations")
+
+    @admin.display(description="prestations")
+    def liste_prestations(self, obj):
+        return ", ".join(p.nom for p in obj.prestations.all()) or VIDE
+
+
+@admin.register(Prestation)
+class PrestationAdmin(admin.ModelAdmin):
+    list_display = (
+        "nom",
+        "structure",
+        "jours",
+        "periode",
+        "places",
+        "validation_automatique",
+        "active",
+        "ordre",
+    )
+    list_filter = ("structure", "periode", "active", "validation_automatique")
+    list_select_related = ("structure",)
+    search_fields = ("nom", "structure__nom")
+    ordering = ("structure__ordre", "structure__nom", "ordre", "nom")
+    fieldsets = (
+        (None, {"fields": ("structure", "nom", "ordre", "active")}),
+        ("Ouverture", {"fields": ("jours_ouverture", "periode", "places")}),
+        (
+            "Réservations",
+            {
+                "description": (
+                    "Une réservation est possible jusqu'à N jours avant la journée, à l'heure "
+                    "limite ; ou bien, si un jour de la semaine est choisi, jusqu'à ce jour de "
+                    "la semaine précédente à l'heure limite."
+                ),
+                "fields": (
+                    ("reservation_delai_jours", "reservation_jour_semaine"),
+                    "reservation_heure_limite",
+                ),
+            },
+        ),
+        (
+            "Annulations",
+            {
+                "description": (
+                    "Une absence déclarée avant ce délai est excusée ; après, elle est facturée."
+                ),
+                "fields": (
+                    ("annulation_delai_jours", "annulation_jour_semaine"),
+                    "annulation_heure_limite",
+                ),
+            },
+        ),
+        ("Décision", {"fields": ("validation_automatique",)}),
+    )
+
+    @admin.display(description="jours", ordering="jours_ouverture")
+    def jours(self, obj):
+        return jours_abreges(obj.jours_ouverture)
+
+
+class InscriptionForm(forms.ModelForm):
+    class Meta:
+        model = Inscription
+        fields = (
+            "enfant",
+            "prestation",
+            "responsable",
+            "date_debut",
+            "date_fin",
+            "jours_reguliers",
+        )
+
+    def clean(self):
+        cleaned_data = super().clean()
+        enfant, responsable = cleaned_data.get("enfant"), cleaned_data.get("responsable")
+        if enfant and responsable and enfant.famille_id != responsable.famille_id:
+            self.add_error("responsable", "Choisissez un responsable de la famille de l'enfant.")
+        return cleaned_data
+
+
+@admin.register(Inscription)
+class InscriptionAdmin(PrestationChoixMixin, admin.ModelAdmin):
+    form = InscriptionForm
+    list_display = (
+        "enfant",
+        "famille_numero",
+        "prestation",
+        "responsable",
+        "date_debut",
+        "date_fin",
+        "jours_reguliers",
+    )
+    list_filter = (("prestation", PrestationListFilter), "prestation__structure", "date_debut")
+    list_select_related = ("enfant__famille", "prestation__structure", "responsable")
+    search_fields = (
+        "enfant__nom",
+        "enfant__prenom",
+        "enfant__famille__numero",
+        "responsable__nom",
+    )
+    date_hierarchy = "date_debut"
+    ordering = (
+        "enfant__nom",
+        "enfant__prenom",
+        "prestation__structure__ordre",
+        "prestation__ordre",
+    )
+    autocomplete_fields = ("enfant", "responsable")
+
+    @admin.display(description="N° famille", ordering="enfant__famille__numero")
+    def famille_numero(self, obj):
+        return obj.enfant.famille.numero
+
+
+@admin.register(Journee)
+class JourneeAdmin(PrestationChoixMixin, HistoriqueAdmin):
+    list_display = (
+        "date",
+        "enfant",
+        "famille_numero",
+        "prestation",
+        "etat",
+        "reservee",
+        "modifiee_par",
+    )
+    list_filter = ("etat", ("prestation", PrestationListFilter), "date", "reservee")
+    list_select_related = ("enfant__famille", "prestation__structure", "modifiee_par")
+    search_fields = ("enfant__nom", "enfant__prenom", "enfant__famille__numero")
+    date_hierarchy = "date"
+    ordering = ("-date", "prestation__structure__ordre", "prestation__ordre", "enfant__nom")
+    autocomplete_fields = ("enfant",)
+    readonly_fields = ("modifiee_par", "modifiee_le")
+    fields = ("enfant", "prestation", "date", "etat", "reservee", "motif", *readonly_fields)
+
+    @admin.display(description="N° famille", ordering="enfant__famille__numero")
+    def famille_numero(self, obj):
+        return obj.enfant.famille.numero
+
+    def save_model(self, request, obj, form, change):
+        obj.modifiee_par = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Fermeture)
+class FermetureAdmin(PrestationChoixMixin, admin.ModelAdmin):
+    list_display = ("date_debut", "date_fin", "concerne", "motif")
+    list_filter = ("structure", ("prestation", PrestationListFilter))
+    list_select_related = ("structure", "prestation__structure")
+    search_fields = ("motif", "structure__nom", "prestation__nom")
+    date_hierarchy = "date_debut"
+    ordering = ("-date_debut",)
+    fields = ("structure", "prestation", "date_debut", "date_fin", "motif")
+
+    @admin.display(description="fermé")
+    def concerne(self, obj):
+        return str(obj.prestation or obj.structure or "Tout le service")

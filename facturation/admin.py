@@ -1,0 +1,617 @@
+"""L'administration de la facturation : régies, tarifs, factures, règlements.
+
+Une facture émise ne change plus jamais : sa fiche se consulte, elle ne se modifie ni ne se
+supprime, et elle ne se crée pas à la main (la facturation mensuelle les émet). Les règlements
+saisis à la main sont les chèques, les espèces et les virements ; les autres (paiement en
+ligne, prélèvement, titre émis) viennent de leurs traitements et se consultent seulement.
+"""
+
+from django import forms
+from django.contrib import admin
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.html import format_html
+
+from enfants.admin import PrestationChoixMixin, PrestationListFilter
+from facturation.models import (
+    ZERO,
+    Affectation,
+    Facture,
+    LigneFacture,
+    Regie,
+    Reglement,
+    Tarif,
+    TrancheQuotient,
+)
+from familles.admin import VIDE, HistoriqueAdmin, lien_admin
+
+MODES_SAISIS_A_LA_MAIN = (
+    Reglement.Mode.CHEQUE,
+    Reglement.Mode.ESPECES,
+    Reglement.Mode.VIREMENT,
+)
+
+
+def euros(montant):
+    """« 120,60 € » (espace insécable avant le symbole, séparateur de milliers français)."""
+    if montant is None:
+        return VIDE
+    return f"{number_format(montant, decimal_pos=2, force_grouping=True)}\u00a0€"
+
+
+def date_courte(jour):
+    """« 08/04/2015 », comme le relevé de compte du portail."""
+    return f"{jour:%d/%m/%Y}" if jour else VIDE
+
+
+def quantite(valeur):
+    """« 12 » plutôt que « 12,00 » quand la quantité est entière."""
+    if valeur == valeur.to_integral_value():
+        return number_format(valeur, decimal_pos=0)
+    return number_format(valeur, decimal_pos=2)
+
+
+def periode(debut, fin):
+    """« 01/04/2015 – 30/04/2015 », sur une seule ligne."""
+    return format_html('<span class="nowrap">{} – {}</span>', date_courte(debut), date_courte(fin))
+
+
+# --- Régies et tarifs ------------------------------------------------------------------------
+
+
+@admin.register(Regie)
+class RegieAdmin(admin.ModelAdmin):
+    list_display = (
+        "nom",
+        "prefixe",
+        "delai_paiement_jours",
+        "dernier_numero_facture",
+        "dernier_numero_reglement",
+        "payfip_numcli",
+    )
+    search_fields = ("nom", "prefixe")
+    ordering = ("nom",)
+    fields = (
+        "nom",
+        "prefixe",
+        "delai_paiement_jours",
+        "payfip_numcli",
+        "dernier_numero_facture",
+        "dernier_numero_reglement",
+    )
+
+    def get_readonly_fields(self, request, obj=None):
+        champs = ("dernier_numero_facture", "dernier_numero_reglement")
+        if obj is not None and (obj.dernier_numero_facture or obj.dernier_numero_reglement):
+            # Les numéros déjà donnés portent le préfixe : il ne change plus.
+            champs = ("prefixe", *champs)
+        return champs
+
+
+class TrancheQuotientFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        tranches = sorted(
+            (
+                (form.cleaned_data["qf_min"], form.cleaned_data.get("qf_max"))
+                for form in self.forms
+                if form.cleaned_data
+                and not form.cleaned_data.get("DELETE")
+                and form.cleaned_data.get("qf_min") is not None
+            ),
+            key=lambda tranche: tranche[0],
+        )
+        for (_, fin), (debut_suivant, _) in zip(tranches, tranches[1:], strict=False):
+            if fin is None or fin >= debut_suivant:
+                raise forms.ValidationError(
+                    "Les tranches de quotient familial se chevauchent : chaque quotient ne "
+                    "doit tomber que dans une tranche."
+                )
+
+
+class TrancheQuotientInline(admin.TabularInline):
+    model = TrancheQuotient
+    formset = TrancheQuotientFormSet
+    extra = 0
+    classes = ("sans-titre",)
+    fields = ("qf_min", "qf_max", "prix_unitaire")
+
+
+@admin.register(Tarif)
+class TarifAdmin(PrestationChoixMixin, admin.ModelAdmin):
+    list_display = ("prestation", "regie", "mode", "prix", "tranches", "date_debut")
+    list_filter = ("regie", "mode", "prestation__structure", ("prestation", PrestationListFilter))
+    list_select_related = ("prestation__structure", "regie")
+    search_fields = ("prestation__nom", "prestation__structure__nom")
+    date_hierarchy = "date_debut"
+    ordering = ("prestation__structure__ordre", "prestation__ordre", "-date_debut")
+    fields = ("prestation", "regie", "mode", "prix_unitaire", "date_debut")
+    inlines = (TrancheQuotientInline,)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("tranches")
+
+    @admin.display(description="prix unitaire", ordering="prix_unitaire")
+    def prix(self, obj):
+        return euros(obj.prix_unitaire)
+
+    @admin.display(description="tranches de quotient familial")
+    def tranches(self, obj):
+        if obj.mode != Tarif.Mode.QUOTIENT:
+            return VIDE
+        return " ; ".join(f"{t} : {euros(t.prix_unitaire)}" for t in obj.tranches.all()) or VIDE
+
+
+@admin.register(TrancheQuotient)
+class TrancheQuotientAdmin(admin.ModelAdmin):
+    list_display = ("tarif", "qf_min", "qf_max", "prix")
+    list_select_related = ("tarif__prestation__structure",)
+    list_filter = ("tarif__regie",)
+    search_fields = ("tarif__prestation__nom",)
+    ordering = ("tarif__prestation__structure__ordre", "tarif__prestation__ordre", "qf_min")
+    autocomplete_fields = ("tarif",)
+
+    @admin.display(description="prix unitaire", ordering="prix_unitaire")
+    def prix(self, obj):
+        return euros(obj.prix_unitaire)
+
+
+# --- Factures --------------------------------------------------------------------------------
+
+
+class EtatPaiementFilter(admin.SimpleListFilter):
+    title = "paiement"
+    parameter_name = "paiement"
+
+    def lookups(self, request, model_admin):
+        return (
+            ("soldee", "Soldée"),
+            ("a_payer", "À payer, avant échéance"),
+            ("echue", "Échue, impayée"),
+        )
+
+    def queryset(self, request, queryset):
+        aujourdhui = timezone.localdate()
+        if self.value() == "soldee":
+            return queryset.filter(reste_a_payer__lte=0)
+        if self.value() == "a_payer":
+            return queryset.filter(reste_a_payer__gt=0, date_echeance__gte=aujourdhui)
+        if self.value() == "echue":
+            return queryset.filter(reste_a_payer__gt=0, date_echeance__lt=aujourdhui)
+        return queryset
+
+
+def etat_paiement(facture, aujourdhui=None):
+    """« Soldée », « À payer » ou « Échue » (la facture est annotée par avec_reste_a_payer)."""
+    if facture.genre == Facture.Genre.AVOIR:
+        return "Avoir"
+    if facture.reste_a_payer <= 0:
+        return "Soldée"
+    if facture.date_echeance < (aujourdhui or timezone.localdate()):
+        return "Échue"
+    return "À payer"
+
+
+class LectureSeuleInlineMixin:
+    """Un inline qu'on consulte : rien ne s'y ajoute, ne s'y modifie ni ne s'y supprime."""
+
+    extra = 0
+    max_num = 0
+    can_delete = False
+    classes = ("sans-titre",)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class LigneFactureInline(LectureSeuleInlineMixin, admin.TabularInline):
+    model = LigneFacture
+    fields = ("libelle", "enfant", "prestation", "nombre", "prix", "total")
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("enfant", "prestation__structure")
+
+    @admin.display(description="quantité")
+    def nombre(self, obj):
+        return quantite(obj.quantite)
+
+    @admin.display(description="prix unitaire")
+    def prix(self, obj):
+        return euros(obj.prix_unitaire)
+
+    @admin.display(description="montant")
+    def total(self, obj):
+        return euros(obj.montant)
+
+
+class AffectationDeLaFactureInline(LectureSeuleInlineMixin, admin.TabularInline):
+    model = Affectation
+    verbose_name = "règlement reçu"
+    verbose_name_plural = "règlements reçus"
+    fields = ("reglement_lien", "date", "mode", "montant_affecte")
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("reglement")
+
+    @admin.display(description="règlement")
+    def reglement_lien(self, obj):
+        return lien_admin(obj.reglement, obj.reglement.numero)
+
+    @admin.display(description="date")
+    def date(self, obj):
+        return f"{obj.reglement.date:%d/%m/%Y}"
+
+    @admin.display(description="mode")
+    def mode(self, obj):
+        return obj.reglement.libelle_mode
+
+    @admin.display(description="montant affecté")
+    def montant_affecte(self, obj):
+        return euros(obj.montant)
+
+
+@admin.register(Facture)
+class FactureAdmin(admin.ModelAdmin):
+    list_display = (
+        "numero",
+        "famille_lien",
+        "date",
+        "echeance",
+        "montant_total",
+        "reste",
+        "etat",
+        "periode_facturee",
+    )
+    list_filter = (EtatPaiementFilter, "regie", "genre", "date_facture", "date_echeance")
+    list_select_related = ("famille", "regie")
+    search_fields = ("numero", "famille__numero", "famille__responsables__nom")
+    date_hierarchy = "date_facture"
+    ordering = ("-date_facture", "-rang")
+    inlines = (LigneFactureInline, AffectationDeLaFactureInline)
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    ("numero", "genre"),
+                    "regie",
+                    "famille_lien",
+                    "facture_corrigee",
+                    ("date_facture", "date_echeance"),
+                    "periode_facturee",
+                )
+            },
+        ),
+        ("Montants", {"fields": ("montant_total", "deja_regle", "reste", "etat")}),
+        ("Document", {"fields": ("document_pdf", "pdf_sha256", "date_creation")}),
+    )
+    readonly_fields = (
+        "numero",
+        "genre",
+        "regie",
+        "famille_lien",
+        "facture_corrigee",
+        "date_facture",
+        "date_echeance",
+        "periode_facturee",
+        "montant_total",
+        "deja_regle",
+        "reste",
+        "etat",
+        "document_pdf",
+        "pdf_sha256",
+        "date_creation",
+    )
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .avec_reste_a_payer()
+            .prefetch_related("famille__responsables")
+        )
+
+    # Une facture émise ne change pas : ni création à la main, ni modification, ni suppression,
+    # pour personne (superutilisateurs compris). Sa fiche s'affiche en lecture seule.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="famille", ordering="famille__numero")
+    def famille_lien(self, obj):
+        return lien_admin(obj.famille)
+
+    @admin.display(description="date", ordering="date_facture")
+    def date(self, obj):
+        return date_courte(obj.date_facture)
+
+    @admin.display(description="échéance", ordering="date_echeance")
+    def echeance(self, obj):
+        return date_courte(obj.date_echeance)
+
+    @admin.display(description="période", ordering="periode_debut")
+    def periode_facturee(self, obj):
+        return periode(obj.periode_debut, obj.periode_fin)
+
+    @admin.display(description="montant", ordering="montant")
+    def montant_total(self, obj):
+        return euros(obj.montant)
+
+    @admin.display(description="déjà réglé")
+    def deja_regle(self, obj):
+        return euros(obj.montant_regle)
+
+    @admin.display(description="reste à payer", ordering="reste_a_payer")
+    def reste(self, obj):
+        return euros(obj.reste_a_payer)
+
+    @admin.display(description="état")
+    def etat(self, obj):
+        return etat_paiement(obj)
+
+    @admin.display(description="PDF")
+    def document_pdf(self, obj):
+        if not obj.pdf:
+            return "Pas encore produit."
+        return format_html('<a href="{}">Télécharger le PDF</a>', obj.pdf.url)
+
+
+@admin.register(LigneFacture)
+class LigneFactureAdmin(PrestationChoixMixin, admin.ModelAdmin):
+    list_display = (
+        "facture",
+        "famille_numero",
+        "libelle",
+        "enfant",
+        "nombre",
+        "prix",
+        "total",
+    )
+    list_filter = (("prestation", PrestationListFilter), "facture__regie")
+    list_select_related = ("facture__famille", "enfant")
+    search_fields = ("facture__numero", "libelle", "facture__famille__numero", "enfant__nom")
+    ordering = ("-facture__date_facture", "facture__rang", "id")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="N° famille", ordering="facture__famille__numero")
+    def famille_numero(self, obj):
+        return obj.facture.famille.numero
+
+    @admin.display(description="quantité", ordering="quantite")
+    def nombre(self, obj):
+        return quantite(obj.quantite)
+
+    @admin.display(description="prix unitaire", ordering="prix_unitaire")
+    def prix(self, obj):
+        return euros(obj.prix_unitaire)
+
+    @admin.display(description="montant", ordering="montant")
+    def total(self, obj):
+        return euros(obj.montant)
+
+
+# --- Règlements ------------------------------------------------------------------------------
+
+
+class AffectationFormSet(forms.BaseInlineFormSet):
+    """Un règlement paie des factures de sa famille et de sa régie, sans dépasser ni son
+    propre montant ni ce qui reste à payer sur chacune."""
+
+    def clean(self):
+        super().clean()
+        reglement = self.instance
+        total = ZERO
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or data.get("DELETE") or not data.get("facture"):
+                continue
+            facture, montant = data["facture"], data.get("montant") or ZERO
+            total += montant
+            if reglement.famille_id and facture.famille_id != reglement.famille_id:
+                form.add_error("facture", "Cette facture est celle d'une autre famille.")
+            elif reglement.regie_id and facture.regie_id != reglement.regie_id:
+                form.add_error("facture", "Cette facture relève d'une autre régie.")
+            elif facture.genre != Facture.Genre.FACTURE:
+                form.add_error("facture", "Un avoir ne se règle pas.")
+            else:
+                autres = Affectation.objects.filter(facture=facture)
+                if reglement.pk:
+                    autres = autres.exclude(reglement=reglement)
+                deja = autres.aggregate(total=Sum("montant"))["total"] or ZERO
+                reste = facture.montant - deja
+                if montant > reste:
+                    form.add_error(
+                        "montant",
+                        f"Il ne reste que {euros(reste)} à payer sur la facture {facture}.",
+                    )
+        if reglement.montant is not None and total > reglement.montant:
+            raise forms.ValidationError(
+                f"Les affectations ({euros(total)}) dépassent le montant du règlement "
+                f"({euros(reglement.montant)})."
+            )
+
+
+class AffectationInline(admin.TabularInline):
+    model = Affectation
+    formset = AffectationFormSet
+    extra = 1
+    classes = ("sans-titre",)
+    autocomplete_fields = ("facture",)
+    fields = ("facture", "montant")
+    verbose_name = "facture payée"
+    verbose_name_plural = "factures payées par ce règlement"
+
+
+class ReglementForm(forms.ModelForm):
+    class Meta:
+        model = Reglement
+        fields = ("regie", "famille", "date", "mode", "montant", "reference", "observations")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "mode" in self.fields:
+            self.fields["mode"].choices = [
+                (valeur, libelle)
+                for valeur, libelle in self.fields["mode"].choices
+                if valeur in MODES_SAISIS_A_LA_MAIN
+            ]
+
+
+@admin.register(Reglement)
+class ReglementAdmin(HistoriqueAdmin):
+    form = ReglementForm
+    list_display = (
+        "numero",
+        "famille_lien",
+        "date",
+        "libelle_mode",
+        "montant_total",
+        "affecte",
+        "regie",
+        "saisi_par",
+    )
+    list_filter = ("mode", "regie", "date")
+    list_select_related = ("famille", "regie", "saisi_par")
+    search_fields = ("numero", "reference", "famille__numero", "famille__responsables__nom")
+    date_hierarchy = "date"
+    ordering = ("-date", "-id")
+    autocomplete_fields = ("famille",)
+    inlines = (AffectationInline,)
+    fields = (
+        "numero",
+        "regie",
+        "famille",
+        "date",
+        "mode",
+        "montant",
+        "reference",
+        "observations",
+        "saisi_par",
+        "date_saisie",
+    )
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(montant_affecte=Sum("affectations__montant"))
+            .prefetch_related("famille__responsables")
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return ("numero", "saisi_par", "date_saisie")
+        # La régie donne son préfixe au numéro : elle ne change plus.
+        return ("numero", "regie", "saisi_par", "date_saisie")
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        initial.setdefault("date", timezone.localdate())
+        initial.setdefault("mode", Reglement.Mode.CHEQUE)
+        regies = list(Regie.objects.values_list("pk", flat=True)[:2])
+        if len(regies) == 1:
+            initial.setdefault("regie", regies[0])
+        return initial
+
+    def has_change_permission(self, request, obj=None):
+        # Un paiement en ligne, un prélèvement ou un titre émis vient de son traitement.
+        if obj is not None and obj.mode not in MODES_SAISIS_A_LA_MAIN:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.mode not in MODES_SAISIS_A_LA_MAIN:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def revert_disabled(self, request, obj=None):
+        # Rétablir une version passée contournerait le contrôle des affectations.
+        return True
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.saisi_par = request.user
+            obj.numero = numero_de_reglement(obj.regie)
+        super().save_model(request, obj, form, change)
+
+    @admin.display(description="famille", ordering="famille__numero")
+    def famille_lien(self, obj):
+        return lien_admin(obj.famille)
+
+    @admin.display(description="mode", ordering="mode")
+    def libelle_mode(self, obj):
+        return obj.libelle_mode
+
+    @admin.display(description="montant", ordering="montant")
+    def montant_total(self, obj):
+        return euros(obj.montant)
+
+    @admin.display(description="affecté aux factures", ordering="montant_affecte")
+    def affecte(self, obj):
+        return euros(obj.montant_affecte or ZERO)
+
+
+def numero_de_reglement(regie):
+    """Le numéro suivant des règlements de la régie (« AL-229 »), sans trou ni doublon.
+
+    La ligne de la régie est verrouillée jusqu'à la fin de la transaction de la page
+    d'administration : deux saisies simultanées reçoivent deux numéros qui se suivent.
+    """
+    regie = Regie.objects.select_for_update().get(pk=regie.pk)
+    regie.dernier_numero_reglement += 1
+    regie.save(update_fields=["dernier_numero_reglement"])
+    return f"{regie.prefixe}-{regie.dernier_numero_reglement}"
+
+
+@admin.register(Affectation)
+class AffectationAdmin(admin.ModelAdmin):
+    """Les affectations se saisissent dans la fiche du règlement ; ici, on les consulte."""
+
+    list_display = ("reglement", "facture", "famille_numero", "date", "montant_affecte")
+    list_select_related = ("reglement", "facture__famille")
+    list_filter = ("reglement__mode", "reglement__regie")
+    search_fields = ("reglement__numero", "facture__numero", "facture__famille__numero")
+    ordering = ("-reglement__date", "-id")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="N° famille", ordering="facture__famille__numero")
+    def famille_numero(self, obj):
+        return obj.facture.famille.numero
+
+    @admin.display(description="date du règlement", ordering="reglement__date")
+    def date(self, obj):
+        return obj.reglement.date
+
+    @admin.display(description="montant affecté", ordering="montant")
+    def montant_affecte(self, obj):
+        return euros(obj.montant)

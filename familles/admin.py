@@ -1,0 +1,439 @@
+"""L'administration des familles, de leurs responsables, des comptes et des messages.
+
+Ce module porte aussi les petites briques que les autres administrations réutilisent
+(`lien_admin`, `HistoriqueAdmin`) : `familles` est l'application de base, les autres en
+dépendent déjà.
+"""
+
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.db import models
+from django.db.models import Case, When
+from django.shortcuts import redirect
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from simple_history.admin import SimpleHistoryAdmin
+
+from familles.models import Document, Famille, Message, Responsable, Utilisateur
+
+VIDE = "—"
+
+
+def url_admin(obj, vue="change"):
+    """L'adresse d'un objet dans l'administration, ou None s'il n'y a pas de page pour lui."""
+    opts = obj._meta
+    try:
+        return reverse(f"admin:{opts.app_label}_{opts.model_name}_{vue}", args=[obj.pk])
+    except NoReverseMatch:
+        return None
+
+
+def lien_admin(obj, texte=None):
+    """Un lien vers la fiche d'un objet dans l'administration (« — » s'il n'y a pas d'objet)."""
+    if obj is None:
+        return VIDE
+    texte = str(obj) if texte is None else texte
+    url = url_admin(obj)
+    return format_html('<a href="{}">{}</a>', url, texte) if url else texte
+
+
+def lien_liste(modele, texte, **filtres):
+    """Un lien vers la liste filtrée d'un modèle (« app.modele ») de l'administration.
+
+    Le modèle est nommé par une chaîne : les familles n'importent pas les applications qui
+    dépendent d'elles.
+    """
+    app_label, model_name = modele.lower().split(".")
+    try:
+        url = reverse(f"admin:{app_label}_{model_name}_changelist")
+    except NoReverseMatch:
+        return None
+    if filtres:
+        url += "?" + "&".join(f"{cle}={valeur}" for cle, valeur in filtres.items())
+    return format_html('<a href="{}">{}</a>', url, texte)
+
+
+class HistoriqueAdmin(SimpleHistoryAdmin):
+    """L'historique de simple_history, sans retour arrière pour qui ne peut que consulter.
+
+    simple_history enregistre le formulaire d'une version passée (« Rétablir ») sans vérifier
+    le droit de modifier : on le vérifie ici.
+    """
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            obj = self.get_object(request, unquote(object_id))
+            if (
+                obj is None
+                or not self.has_change_permission(request, obj)
+                or self.revert_disabled(request, obj)
+            ):
+                raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class MotDePasseProvisoireForm(AdminPasswordChangeForm):
+    """Un mot de passe donné par un agent est provisoire : le titulaire devra le changer."""
+
+    def save(self, commit=True):
+        self.user.doit_changer_mot_de_passe = True
+        return super().save(commit=commit)
+
+
+@admin.register(Utilisateur)
+class UtilisateurAdmin(UserAdmin):
+    list_display = (
+        "username",
+        "last_name",
+        "first_name",
+        "email",
+        "famille",
+        "is_staff",
+        "is_active",
+        "doit_changer_mot_de_passe",
+        "last_login",
+    )
+    list_filter = ("is_staff", "is_active", "doit_changer_mot_de_passe", "groups", "is_superuser")
+    list_select_related = ("responsable__famille",)
+    search_fields = (
+        "username",
+        "first_name",
+        "last_name",
+        "email",
+        "responsable__famille__numero",
+    )
+    fieldsets = (
+        (None, {"fields": ("username", "password", "doit_changer_mot_de_passe")}),
+        ("Informations personnelles", {"fields": ("first_name", "last_name", "email")}),
+        ("Famille", {"fields": ("famille_du_compte",)}),
+        (
+            "Droits",
+            {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
+        ),
+        ("Dates importantes", {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": (
+                    "username",
+                    "usable_password",
+                    "password1",
+                    "password2",
+                    "doit_changer_mot_de_passe",
+                ),
+            },
+        ),
+        ("Informations personnelles", {"fields": ("first_name", "last_name", "email")}),
+    )
+    change_password_form = MotDePasseProvisoireForm
+    # Les droits ne se donnent qu'entre superutilisateurs : un agent crée des comptes de
+    # parents, il ne s'en fabrique pas un d'administrateur.
+    champs_reserves_aux_superutilisateurs = (
+        "is_staff",
+        "is_superuser",
+        "groups",
+        "user_permissions",
+    )
+
+    @admin.display(description="famille", ordering="responsable__famille__numero")
+    def famille(self, obj):
+        try:
+            return obj.responsable.famille.numero
+        except ObjectDoesNotExist:
+            return VIDE
+
+    @admin.display(description="responsable de la famille")
+    def famille_du_compte(self, obj):
+        try:
+            responsable = obj.responsable
+        except ObjectDoesNotExist:
+            return "Aucune : ce compte n'est rattaché à aucun responsable."
+        return format_html(
+            "{} — famille {}",
+            lien_admin(responsable),
+            lien_admin(responsable.famille, responsable.famille.numero),
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        champs = ("famille_du_compte", "last_login", "date_joined")
+        if not request.user.is_superuser:
+            champs += self.champs_reserves_aux_superutilisateurs
+        return champs
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        # Un compte créé par le service reçoit un mot de passe provisoire.
+        initial.setdefault("doit_changer_mot_de_passe", True)
+        return initial
+
+    def has_change_permission(self, request, obj=None):
+        if (
+            obj is not None
+            and (obj.is_staff or obj.is_superuser)
+            and obj.pk != request.user.pk
+            and not request.user.is_superuser
+        ):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and (obj.is_staff or obj.is_superuser) and not request.user.is_superuser:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def user_change_password(self, request, id, form_url=""):
+        if unquote(id) == str(request.user.pk):
+            # Son propre mot de passe se change avec l'ancien, sur la page prévue.
+            messages.info(
+                request, "Pour votre propre compte, saisissez d'abord l'ancien mot de passe."
+            )
+            return redirect("admin:password_change")
+        return super().user_change_password(request, id, form_url)
+
+
+class ResponsableInline(admin.StackedInline):
+    model = Responsable
+    extra = 0
+    max_num = 2
+    autocomplete_fields = ("utilisateur",)
+    fieldsets = (
+        (None, {"fields": ("role", "utilisateur")}),
+        (
+            "Identité",
+            {"fields": (("civilite", "nom", "prenom"), ("qualite", "situation"))},
+        ),
+        ("Adresse", {"fields": ("adresse", ("code_postal", "ville"))}),
+        (
+            "Contact",
+            {
+                "fields": (
+                    ("telephone_domicile", "telephone_professionnel", "telephone_mobile"),
+                    "email",
+                    ("autorisation_sms", "autorisation_courriel"),
+                )
+            },
+        ),
+        (
+            "Profession",
+            {
+                "classes": ("collapse",),
+                "fields": (("csp", "profession"), ("employeur", "adresse_employeur")),
+            },
+        ),
+    )
+
+    def get_queryset(self, request):
+        # Le titulaire (« Mon compte ») avant le conjoint, comme dans le portail.
+        titulaire_d_abord = Case(When(role=Responsable.Role.TITULAIRE, then=0), default=1)
+        return (
+            super().get_queryset(request).select_related("utilisateur").order_by(titulaire_d_abord)
+        )
+
+
+@admin.register(Famille)
+class FamilleAdmin(HistoriqueAdmin):
+    list_display = (
+        "numero",
+        "titulaire_nom",
+        "conjoint_nom",
+        "ville",
+        "telephone",
+        "courriel",
+        "organisme_rattachement",
+        "quotient_familial",
+        "prelevement_automatique",
+    )
+    list_display_links = ("numero", "titulaire_nom")
+    list_filter = ("organisme_rattachement", "prelevement_automatique")
+    search_fields = (
+        "numero",
+        "responsables__nom",
+        "responsables__prenom",
+        "responsables__email",
+    )
+    ordering = ("numero",)
+    # L'application enfants complète cette fiche de ses enfants (enfants/admin.py) : les
+    # familles ne dépendent pas des applications construites sur elles.
+    inlines = (ResponsableInline,)
+    readonly_fields = ("date_creation", "dossier")
+    fieldsets = (
+        (None, {"fields": ("numero", "date_creation", "dossier")}),
+        ("Informations fiscales", {"fields": (("revenu_fiscal", "nombre_parts"),)}),
+        (
+            "Informations CAF",
+            {"fields": ("organisme_rattachement", "numero_allocataire", "quotient_familial")},
+        ),
+        (
+            "Informations bancaires",
+            {
+                "fields": (
+                    ("nom_banque", "titulaire_compte"),
+                    ("iban", "bic"),
+                    "prelevement_automatique",
+                )
+            },
+        ),
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("responsables")
+
+    @admin.display(description="responsable")
+    def titulaire_nom(self, obj):
+        titulaire = obj.titulaire
+        return titulaire.nom_complet if titulaire else VIDE
+
+    @admin.display(description="conjoint")
+    def conjoint_nom(self, obj):
+        conjoint = obj.conjoint
+        return conjoint.nom_complet if conjoint else VIDE
+
+    @admin.display(description="ville")
+    def ville(self, obj):
+        titulaire = obj.titulaire
+        return f"{titulaire.code_postal} {titulaire.ville}".strip() if titulaire else VIDE
+
+    @admin.display(description="téléphone")
+    def telephone(self, obj):
+        titulaire = obj.titulaire
+        if titulaire is None:
+            return VIDE
+        return titulaire.telephone_mobile or titulaire.telephone_domicile or VIDE
+
+    @admin.display(description="e-mail")
+    def courriel(self, obj):
+        titulaire = obj.titulaire
+        return (titulaire.email or VIDE) if titulaire else VIDE
+
+    @admin.display(description="dossier")
+    def dossier(self, obj):
+        if obj.pk is None:
+            return VIDE
+        liens = [
+            lien_liste(modele, texte, famille__id__exact=obj.pk)
+            for modele, texte in (
+                ("facturation.Facture", "Factures"),
+                ("facturation.Reglement", "Règlements"),
+                ("demandes.Demande", "Demandes"),
+                ("familles.Message", "Messages"),
+            )
+        ]
+        return format_html_join(" · ", "{}", ((lien,) for lien in liens if lien))
+
+
+@admin.register(Responsable)
+class ResponsableAdmin(HistoriqueAdmin):
+    list_display = (
+        "nom",
+        "prenom",
+        "famille_numero",
+        "role",
+        "qualite",
+        "ville",
+        "telephone_domicile",
+        "telephone_mobile",
+        "email",
+        "utilisateur",
+    )
+    list_display_links = ("nom", "prenom")
+    list_filter = ("role", "qualite", "situation", "autorisation_courriel", "autorisation_sms")
+    list_select_related = ("famille", "utilisateur")
+    search_fields = ("nom", "prenom", "email", "famille__numero", "utilisateur__username")
+    ordering = ("nom", "prenom")
+    autocomplete_fields = ("famille", "utilisateur")
+    fieldsets = ((None, {"fields": ("famille",)}),) + ResponsableInline.fieldsets
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("famille__responsables")
+
+    @admin.display(description="N° famille", ordering="famille__numero")
+    def famille_numero(self, obj):
+        return lien_admin(obj.famille, obj.famille.numero)
+
+
+class LuFilter(admin.SimpleListFilter):
+    title = "lu"
+    parameter_name = "lu"
+
+    def lookups(self, request, model_admin):
+        return (("oui", "Lu"), ("non", "Non lu"))
+
+    def queryset(self, request, queryset):
+        if self.value() == "oui":
+            return queryset.filter(lu_le__isnull=False)
+        if self.value() == "non":
+            return queryset.filter(lu_le__isnull=True)
+        return queryset
+
+
+@admin.register(Message)
+class MessageAdmin(admin.ModelAdmin):
+    list_display = ("sujet", "famille_lien", "sens", "date_envoi", "est_lu", "auteur")
+    list_filter = ("sens", LuFilter, "date_envoi")
+    list_select_related = ("famille", "auteur")
+    search_fields = ("sujet", "corps", "famille__numero", "famille__responsables__nom")
+    date_hierarchy = "date_envoi"
+    ordering = ("-date_envoi",)
+    autocomplete_fields = ("famille", "en_reponse_a")
+    readonly_fields = ("auteur", "lu_le")
+    fields = (
+        "famille",
+        "sens",
+        "en_reponse_a",
+        "sujet",
+        "corps",
+        "piece_jointe",
+        "date_envoi",
+        "auteur",
+        "lu_le",
+    )
+    actions = ("marquer_lus", "marquer_non_lus")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("famille__responsables")
+
+    @admin.display(description="famille", ordering="famille__numero")
+    def famille_lien(self, obj):
+        return lien_admin(obj.famille)
+
+    @admin.display(description="lu", boolean=True, ordering="lu_le")
+    def est_lu(self, obj):
+        return obj.est_lu
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.auteur = request.user
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description="Marquer comme lus", permissions=["change"])
+    def marquer_lus(self, request, queryset):
+        nombre = queryset.filter(lu_le__isnull=True).update(lu_le=timezone.now())
+        self.message_user(request, f"{nombre} message(s) marqué(s) comme lu(s).")
+
+    @admin.action(description="Marquer comme non lus", permissions=["change"])
+    def marquer_non_lus(self, request, queryset):
+        nombre = queryset.filter(lu_le__isnull=False).update(lu_le=None)
+        self.message_user(request, f"{nombre} message(s) marqué(s) comme non lu(s).")
+
+
+@admin.register(Document)
+class DocumentAdmin(admin.ModelAdmin):
+    list_display = ("titre", "genre", "publie", "ordre", "date_publication", "a_un_fichier")
+    list_display_links = ("titre",)
+    list_editable = ("publie", "ordre")
+    list_filter = ("genre", "publie")
+    search_fields = ("titre", "texte")
+    ordering = ("genre", "ordre", "-date_publication")
+    fields = ("genre", "titre", "texte", "lien", "fichier", "publie", "ordre", "date_publication")
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    @admin.display(description="fichier", boolean=True)
+    def a_un_fichier(self, obj):
+        return bool(obj.fichier)

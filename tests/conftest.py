@@ -1,6 +1,8 @@
 """Les trois acteurs de chaque test : la famille Dupont (propriétaire), la famille Martin
 (l'étrangère, qui ne doit rien voir de Dupont) et un agent du service enfance."""
 
+import os
+
 import pytest
 from django.contrib.auth.models import Permission
 
@@ -26,6 +28,23 @@ def pytest_collection_modifyitems(config, items):
     if retires:
         config.hook.pytest_deselected(items=retires)
         items[:] = gardes
+
+
+_sautes = []
+
+
+def pytest_runtest_logreport(report):
+    if report.skipped:
+        _sautes.append(report.nodeid)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """En CI, rien ne se saute faute de PostgreSQL ou de Chromium : un test sauté échoue."""
+    if os.environ.get("CI") and _sautes and exitstatus == 0:
+        print(f"\nCI : {len(_sautes)} test(s) sauté(s), ce qui n'est pas admis :")
+        for nodeid in _sautes:
+            print(f"  {nodeid}")
+        session.exitstatus = 1
 
 
 @pytest.fixture

@@ -161,3 +161,83 @@ class MessageFactory(factory.django.DjangoModelFactory):
     famille = factory.SubFactory(FamilleFactory)
     sujet = "Inscriptions aux vacances d'hiver"
     corps = "Les inscriptions aux vacances d'hiver sont ouvertes."
+
+
+# --- Fabriques ajoutées pour l'administration -----------------------------------------------
+
+
+class FicheSanitaireFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "enfants.FicheSanitaire"
+
+    enfant = factory.SubFactory(EnfantFactory)
+    medecin_nom = "Dr Claire FAVRE"
+    allergies = "Arachides"
+
+
+class VaccinationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "enfants.Vaccination"
+
+    enfant = factory.SubFactory(EnfantFactory)
+    vaccin = "DTPolio"
+    date = datetime.date(2019, 5, 12)
+
+
+class PersonneAutoriseeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "enfants.PersonneAutorisee"
+
+    enfant = factory.SubFactory(EnfantFactory)
+    nom = "DURAND"
+    prenom = "Monique"
+    lien = "Grand-mère"
+    telephone_mobile = "06 12 34 56 78"
+
+
+class FermetureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "enfants.Fermeture"
+
+    date_debut = datetime.date(2026, 12, 24)
+    date_fin = datetime.date(2026, 12, 31)
+    motif = "Fermeture de fin d'année"
+
+
+class TarifFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "facturation.Tarif"
+
+    prestation = factory.SubFactory(PrestationFactory)
+    regie = factory.SubFactory(RegieFactory)
+    prix_unitaire = Decimal("8.50")
+    date_debut = datetime.date(2026, 9, 1)
+
+
+class TrancheQuotientFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "facturation.TrancheQuotient"
+
+    tarif = factory.SubFactory(TarifFactory, mode="quotient")
+    qf_min = 0
+    qf_max = 700
+    prix_unitaire = Decimal("10.00")
+
+
+class DemandeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "demandes.Demande"
+
+    famille = factory.SubFactory(FamilleFactory)
+    type = "responsable"
+    valeurs_actuelles = factory.LazyFunction(lambda: {"telephone_mobile": ""})
+    valeurs_demandees = factory.LazyFunction(lambda: {"telephone_mobile": "06 11 22 33 44"})
+
+
+class DocumentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "familles.Document"
+
+    titre = factory.Sequence(lambda n: f"Information {n}")
+    texte = "Le service enfance vous informe."
+    publie = True

@@ -1,0 +1,700 @@
+"""Le monde du guide de 2015, déplacé pour vivre aujourd'hui : la démonstration du portail.
+
+`construire_demo()` est idempotente : chaque objet est retrouvé par sa clé naturelle (N° de
+famille, identifiant, numéro de facture…), créé s'il manque, remis à ses valeurs de
+démonstration s'il a changé, et laissé tel quel sinon (l'historique ne s'encombre pas).
+"""
+
+import calendar
+import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+
+from demandes.models import Demande
+from enfants.calendrier import est_en_vacances, est_ferie
+from enfants.models import (
+    Enfant,
+    FicheSanitaire,
+    Inscription,
+    Jour,
+    Journee,
+    PersonneAutorisee,
+    Prestation,
+    Structure,
+    Vaccination,
+)
+from facturation.models import (
+    Affectation,
+    Facture,
+    LigneFacture,
+    Regie,
+    Reglement,
+    Tarif,
+    TrancheQuotient,
+)
+from familles.models import Document, Famille, Message, Responsable, Utilisateur
+from portail.groupes import AGENTS, AGENTS_SANITAIRES, creer_groupes
+
+# Les comptes de démonstration : (identifiant, mot de passe, rôle affiché).
+COMPTES = (
+    ("jean.dupont", "Bonbons2015", "Parent (famille Dupont)"),
+    ("marie.martin", "Martin2015", "Parent (famille Martin)"),
+    ("agent", "Vanoise2015", "Agent du service enfance, administration /admin/"),
+)
+MOTS_DE_PASSE = {identifiant: mot_de_passe for identifiant, mot_de_passe, _ in COMPTES}
+
+# Les sept prestations de la grille du guide, dans son ordre :
+# (structure, nom, jours d'ouverture, période, places, prix, tranches de QF ou None).
+TRANCHES_JOURNEE = ((0, 700, "10.00"), (701, 1100, "12.50"), (1101, None, "15.00"))
+PRESTATIONS = (
+    ("Accueil de Loisirs", "ALSH Mercredi après-midi", "3", "scolaire", 24, "8.50", None),
+    ("Accueil de Loisirs", "ALSH Mercredi journée", "3", "scolaire", 24, "15.00", TRANCHES_JOURNEE),
+    ("Accueil de Loisirs", "ALSH Vacances après-midi", "12345", "vacances", 24, "8.50", None),
+    ("Accueil de Loisirs", "ALSH Vacances journée", "12345", "vacances", 40, "15.00", None),
+    ("Accueil de Loisirs", "ALSH Vacances matin", "12345", "vacances", 24, "8.50", None),
+    ("Garderie périscolaire", "Garderie matin", "1245", "scolaire", 30, "1.80", None),
+    ("Garderie périscolaire", "Restauration scolaire", "1245", "scolaire", 80, "4.20", None),
+)
+STRUCTURES = (
+    ("Accueil de Loisirs", 1, "Groupe scolaire, 73350 BOZEL"),
+    ("Garderie périscolaire", 2, "École de Bozel, 73350 BOZEL"),
+)
+
+
+def enregistrer(modele, cles, **valeurs):
+    """Retrouve l'objet par sa clé naturelle, le crée ou le remet à ces valeurs.
+
+    Contrairement à update_or_create, n'enregistre rien quand rien n'a changé.
+    """
+    obj = modele.objects.filter(**cles).first()
+    if obj is None:
+        return modele.objects.create(**cles, **valeurs)
+    changes = [champ for champ, valeur in valeurs.items() if getattr(obj, champ) != valeur]
+    if changes:
+        for champ in changes:
+            setattr(obj, champ, valeurs[champ])
+        obj.save()
+    return obj
+
+
+def premier_du_mois(jour, decalage=0):
+    """Le 1er du mois de `jour`, décalé de `decalage` mois."""
+    mois = jour.year * 12 + jour.month - 1 + decalage
+    return datetime.date(mois // 12, mois % 12 + 1, 1)
+
+
+def dernier_du_mois(jour):
+    return jour.replace(day=calendar.monthrange(jour.year, jour.month)[1])
+
+
+def debut_annee_scolaire(jour):
+    return datetime.date(jour.year if jour.month >= 9 else jour.year - 1, 9, 1)
+
+
+def instant(jour, heure=9, minute=0):
+    return timezone.make_aware(datetime.datetime.combine(jour, datetime.time(heure, minute)))
+
+
+def jours_sans_ecole(debut, fin, zone):
+    """Les jours fériés et de vacances scolaires de la zone entre deux dates."""
+    jours = [debut + datetime.timedelta(days=n) for n in range((fin - debut).days + 1)]
+    feries = {jour for jour in jours if est_ferie(jour)}
+    vacances = {jour for jour in jours if est_en_vacances(jour, zone)}
+    return feries, vacances
+
+
+@transaction.atomic
+def construire_demo(aujourdhui=None):
+    """Construit (ou remet en état) la démonstration ; renvoie les comptes de ses objets."""
+    aujourdhui = aujourdhui or timezone.localdate()
+    rentree = debut_annee_scolaire(aujourdhui)
+
+    groupes = creer_groupes()
+    agent = _compte(
+        "agent",
+        first_name="Eloïse",
+        last_name="Dupé",
+        email=settings.COLLECTIVITE["courriel"],
+        is_staff=True,
+    )
+    agent.groups.set([groupes[AGENTS], groupes[AGENTS_SANITAIRES]])
+    agent.user_permissions.clear()  # ses droits sont ceux de ses groupes, rien de plus
+
+    prestations, regie = _accueil(rentree)
+    dupont, lucas = _dupont()
+    martin, emma = _martin()
+
+    feries, vacances = jours_sans_ecole(
+        premier_du_mois(aujourdhui), dernier_du_mois(aujourdhui), settings.ZONE_SCOLAIRE
+    )
+    _planning_dupont(lucas, dupont.titulaire, prestations, rentree, aujourdhui, feries, vacances)
+    _planning_martin(emma, martin.titulaire, prestations, rentree, aujourdhui, feries, vacances)
+    _factures(regie, dupont, lucas, martin, emma, prestations, aujourdhui)
+    _messages(dupont, agent, aujourdhui)
+    _demandes(dupont, martin, agent, aujourdhui)
+    _documents(settings.COLLECTIVITE)
+    _deverrouiller_comptes()
+
+    return {
+        "familles": Famille.objects.count(),
+        "enfants": Enfant.objects.count(),
+        "prestations": Prestation.objects.count(),
+        "factures": Facture.objects.count(),
+    }
+
+
+def _compte(identifiant, *, is_staff=False, **valeurs):
+    """Un compte de démonstration, avec son mot de passe remis à chaque passage."""
+    utilisateur = enregistrer(
+        Utilisateur,
+        {"username": identifiant},
+        is_active=True,
+        is_staff=is_staff,
+        is_superuser=False,
+        doit_changer_mot_de_passe=False,
+        **valeurs,
+    )
+    utilisateur.set_password(MOTS_DE_PASSE[identifiant])
+    utilisateur.save(update_fields=["password"])
+    return utilisateur
+
+
+def _deverrouiller_comptes():
+    """Une démonstration verrouillée par des essais manqués se rouvre en la rechargeant."""
+    from axes.utils import reset
+
+    for identifiant in MOTS_DE_PASSE:
+        reset(username=identifiant)
+
+
+# --- Structures, prestations, régie et tarifs --------------------------------------------------
+
+
+def _accueil(rentree):
+    structures = {
+        nom: enregistrer(Structure, {"nom": nom}, ordre=ordre, adresse=adresse, telephone="")
+        for nom, ordre, adresse in STRUCTURES
+    }
+    regie = enregistrer(
+        Regie, {"prefixe": "AL"}, nom="Régie garderie ALSH", delai_paiement_jours=22
+    )
+    prestations = {}
+    ordres = {}
+    for structure, nom, jours, periode, places, prix, tranches in PRESTATIONS:
+        ordres[structure] = ordres.get(structure, 0) + 1
+        mercredi = jours == "3"
+        prestation = enregistrer(
+            Prestation,
+            {"structure": structures[structure], "nom": nom},
+            ordre=ordres[structure],
+            active=True,
+            jours_ouverture=jours,
+            periode=periode,
+            places=places,
+            # Le mercredi se réserve jusqu'au jeudi précédent à midi ; les vacances une
+            # semaine avant, et la demande attend le service.
+            reservation_delai_jours=7 if periode == "vacances" else 2,
+            reservation_jour_semaine=Jour.JEUDI if mercredi else None,
+            annulation_jour_semaine=Jour.JEUDI if mercredi else None,
+            validation_automatique=periode != "vacances",
+        )
+        prestations[nom] = prestation
+        tarif = enregistrer(
+            Tarif,
+            {"prestation": prestation, "date_debut": rentree},
+            regie=regie,
+            mode=Tarif.Mode.QUOTIENT if tranches else Tarif.Mode.FORFAIT,
+            prix_unitaire=Decimal(prix),
+        )
+        for qf_min, qf_max, prix_tranche in tranches or ():
+            enregistrer(
+                TrancheQuotient,
+                {"tarif": tarif, "qf_min": qf_min},
+                qf_max=qf_max,
+                prix_unitaire=Decimal(prix_tranche),
+            )
+    return prestations, regie
+
+
+# --- Les familles ------------------------------------------------------------------------------
+
+
+def _dupont():
+    famille = enregistrer(
+        Famille,
+        {"numero": "1001001819331"},
+        titulaire_compte="DUPONT JEAN",
+        organisme_rattachement=Famille.Organisme.AUCUN,
+    )
+    jean = _compte(
+        "jean.dupont", first_name="Jean", last_name="Dupont", email="jean.dupont@wanadoo.fr"
+    )
+    enregistrer(
+        Responsable,
+        {"famille": famille, "role": Responsable.Role.TITULAIRE},
+        utilisateur=jean,
+        civilite=Responsable.Civilite.MONSIEUR,
+        nom="DUPONT",
+        prenom="JEAN",
+        qualite=Responsable.Qualite.PERE,
+        situation=Responsable.Situation.SEPARE,
+        adresse="12 RUE DES BONBONS",
+        code_postal="31400",
+        ville="SAINT - JEAN",
+        telephone_domicile="01 02 03 04 05",
+        email="jean.dupont@wanadoo.fr",
+        autorisation_sms=False,
+        autorisation_courriel=True,
+    )
+    enregistrer(
+        Responsable,
+        {"famille": famille, "role": Responsable.Role.CONJOINT},
+        utilisateur=None,
+        civilite=Responsable.Civilite.MADAME,
+        nom="DUPONT",
+        prenom="JEANNE",
+        qualite=Responsable.Qualite.MERE,
+        adresse="Lotissement les bons bonbons",
+        code_postal="31400",
+        ville="SAINT - JEAN",
+        autorisation_sms=False,
+        autorisation_courriel=True,
+    )
+    lucas = enregistrer(
+        Enfant,
+        {"famille": famille, "prenom": "Lucas"},
+        nom="DUPONT",
+        sexe=Enfant.Sexe.GARCON,
+        date_naissance=datetime.date(2017, 3, 12),
+        lieu_naissance="Moûtiers",
+        ecole="École de Bozel",
+        classe="CM1",
+        autorisation_photo=True,
+        autorisation_soins=True,
+    )
+    enregistrer(
+        FicheSanitaire,
+        {"enfant": lucas},
+        medecin_nom="Dr Claire FAVRE",
+        medecin_telephone="04 79 55 01 23",
+        allergies="Arachides (réaction cutanée).",
+        regime_alimentaire=FicheSanitaire.Regime.AUCUN,
+    )
+    for vaccin, date in (
+        ("DTPolio", datetime.date(2017, 5, 12)),
+        ("ROR", datetime.date(2018, 3, 15)),
+    ):
+        enregistrer(Vaccination, {"enfant": lucas, "vaccin": vaccin, "date": date})
+    enregistrer(
+        PersonneAutorisee,
+        {"enfant": lucas, "nom": "DUPONT", "prenom": "Monique"},
+        lien="Grand-mère",
+        telephone_mobile="06 12 34 56 78",
+    )
+    return famille, lucas
+
+
+def _martin():
+    famille = enregistrer(
+        Famille,
+        {"numero": "1001001820442"},
+        titulaire_compte="MARTIN MARIE",
+        organisme_rattachement=Famille.Organisme.CAF,
+        numero_allocataire="7350123",
+        quotient_familial=820,
+    )
+    marie = _compte(
+        "marie.martin", first_name="Marie", last_name="Martin", email="marie.martin@exemple.fr"
+    )
+    enregistrer(
+        Responsable,
+        {"famille": famille, "role": Responsable.Role.TITULAIRE},
+        utilisateur=marie,
+        civilite=Responsable.Civilite.MADAME,
+        nom="MARTIN",
+        prenom="MARIE",
+        qualite=Responsable.Qualite.MERE,
+        situation=Responsable.Situation.MARIE,
+        adresse="3 PLACE DE L'ÉGLISE",
+        code_postal="73350",
+        ville="BOZEL",
+        telephone_mobile="06 98 76 54 32",
+        email="marie.martin@exemple.fr",
+        autorisation_sms=True,
+        autorisation_courriel=True,
+    )
+    emma = enregistrer(
+        Enfant,
+        {"famille": famille, "prenom": "Emma"},
+        nom="MARTIN",
+        sexe=Enfant.Sexe.FILLE,
+        date_naissance=datetime.date(2016, 9, 3),
+        ecole="École de Bozel",
+        classe="CM2",
+        autorisation_photo=True,
+        autorisation_sortie_seul=True,
+        autorisation_soins=True,
+    )
+    return famille, emma
+
+
+# --- Le planning du mois ---------------------------------------------------------------------
+
+
+def _jours_du_mois(aujourdhui):
+    jour = premier_du_mois(aujourdhui)
+    while jour.month == aujourdhui.month:
+        yield jour
+        jour += datetime.timedelta(days=1)
+
+
+def _journee(enfant, prestation, jour, aujourdhui, *, reservee=True):
+    """Présent sur les jours passés, Réservé à partir d'aujourd'hui."""
+    passe = jour < aujourdhui
+    enregistrer(
+        Journee,
+        {"enfant": enfant, "prestation": prestation, "date": jour},
+        etat=Journee.Etat.PRESENT if passe else Journee.Etat.RESERVE,
+        reservee=reservee,
+    )
+
+
+def _inscrire(enfant, responsable, prestations, noms, rentree):
+    for nom in noms:
+        enregistrer(
+            Inscription,
+            {"enfant": enfant, "prestation": prestations[nom], "date_debut": rentree},
+            responsable=responsable,
+        )
+
+
+def _planning_dupont(lucas, jean, prestations, rentree, aujourdhui, feries, vacances):
+    """Comme la grille d'avril 2015 du guide : les mercredis, la cantine, la garderie du
+    matin certains jours, et quelques journées de vacances s'il y en a ce mois-ci."""
+    _inscrire(lucas, jean, prestations, prestations, rentree)
+    for jour in _jours_du_mois(aujourdhui):
+        semaine = jour.isoweekday()
+        if jour in feries or semaine > 5:
+            continue
+        if jour in vacances:
+            if jour < aujourdhui and semaine in (1, 2, 3):
+                _journee(lucas, prestations["ALSH Vacances journée"], jour, aujourdhui)
+            continue
+        if semaine == 3:
+            # Un mercredi sur deux l'après-midi, l'autre la journée.
+            nom = (
+                "ALSH Mercredi journée"
+                if jour.isocalendar().week % 2
+                else "ALSH Mercredi après-midi"
+            )
+            _journee(lucas, prestations[nom], jour, aujourdhui)
+        else:
+            _journee(lucas, prestations["Restauration scolaire"], jour, aujourdhui)
+            if semaine in (1, 4) and jour < aujourdhui:
+                _journee(lucas, prestations["Garderie matin"], jour, aujourdhui, reservee=False)
+
+
+def _planning_martin(emma, marie, prestations, rentree, aujourdhui, feries, vacances):
+    noms = ("ALSH Mercredi journée", "Restauration scolaire")
+    _inscrire(emma, marie, prestations, noms, rentree)
+    for jour in _jours_du_mois(aujourdhui):
+        semaine = jour.isoweekday()
+        if jour in feries or jour in vacances or semaine > 5:
+            continue
+        if semaine == 3:
+            _journee(emma, prestations["ALSH Mercredi journée"], jour, aujourdhui)
+        elif semaine in (1, 2, 4):
+            _journee(emma, prestations["Restauration scolaire"], jour, aujourdhui)
+
+
+# --- Factures et règlement -----------------------------------------------------------------
+
+
+def _facture(regie, famille, rang, date_facture, date_echeance, debut, fin, lignes):
+    """Une facture et ses lignes (enfant, prestation, quantité, prix unitaire)."""
+    montant = sum(quantite * prix for _, _, quantite, prix in lignes)
+    facture = enregistrer(
+        Facture,
+        {"numero": f"{regie.prefixe}-{rang}"},
+        regie=regie,
+        famille=famille,
+        genre=Facture.Genre.FACTURE,
+        rang=rang,
+        date_facture=date_facture,
+        date_echeance=date_echeance,
+        periode_debut=debut,
+        periode_fin=fin,
+        montant=montant,
+    )
+    for enfant, prestation, quantite, prix in lignes:
+        enregistrer(
+            LigneFacture,
+            {"facture": facture, "libelle": prestation.nom, "enfant": enfant},
+            prestation=prestation,
+            quantite=quantite,
+            prix_unitaire=prix,
+            montant=quantite * prix,
+        )
+    return facture
+
+
+def _factures(regie, dupont, lucas, martin, emma, prestations, aujourdhui):
+    """AL-12 (243,20 €, payée par le chèque AL-228) et AL-36 (120,60 €, à payer) pour les
+    Dupont, comme le relevé du guide ; pour les Martin, AL-37 à payer et AL-7 échue."""
+    p = prestations
+    d = Decimal
+    mois = premier_du_mois(aujourdhui, 0 if aujourdhui.day >= 8 else -1)  # le mois M
+    le_8 = mois.replace(day=8)
+    echeance = max(dernier_du_mois(mois), aujourdhui + datetime.timedelta(days=7))
+
+    al12 = _facture(
+        regie,
+        dupont,
+        12,
+        le_8,
+        le_8 + datetime.timedelta(days=regie.delai_paiement_jours),
+        premier_du_mois(mois, -2),
+        premier_du_mois(mois) - datetime.timedelta(days=1),
+        [
+            (lucas, p["Restauration scolaire"], d("26"), d("4.20")),
+            (lucas, p["ALSH Mercredi journée"], d("6"), d("15.00")),
+            (lucas, p["ALSH Mercredi après-midi"], d("2"), d("8.50")),
+            (lucas, p["Garderie matin"], d("15"), d("1.80")),
+        ],
+    )
+    _facture(
+        regie,
+        dupont,
+        36,
+        le_8,
+        echeance,
+        mois,
+        dernier_du_mois(mois),
+        [
+            (lucas, p["Restauration scolaire"], d("12"), d("4.20")),
+            (lucas, p["ALSH Mercredi journée"], d("3"), d("15.00")),
+            (lucas, p["Garderie matin"], d("14"), d("1.80")),
+        ],
+    )
+    cheque = enregistrer(
+        Reglement,
+        {"numero": f"{regie.prefixe}-228"},
+        regie=regie,
+        famille=dupont,
+        date=le_8,
+        mode=Reglement.Mode.CHEQUE,
+        montant=al12.montant,
+        reference="0001234",
+    )
+    enregistrer(Affectation, {"reglement": cheque, "facture": al12}, montant=al12.montant)
+
+    # Martin : quotient familial 820, la journée du mercredi à 12,50 €.
+    _facture(
+        regie,
+        martin,
+        37,
+        le_8,
+        echeance,
+        mois,
+        dernier_du_mois(mois),
+        [
+            (emma, p["Restauration scolaire"], d("14"), d("4.20")),
+            (emma, p["ALSH Mercredi journée"], d("2"), d("12.50")),
+        ],
+    )
+    ancien = premier_du_mois(mois, -2)
+    ancien_le_8 = ancien.replace(day=8)
+    _facture(
+        regie,
+        martin,
+        7,
+        ancien_le_8,
+        ancien_le_8 + datetime.timedelta(days=regie.delai_paiement_jours),
+        ancien,
+        dernier_du_mois(ancien),
+        [
+            (emma, p["Restauration scolaire"], d("16"), d("4.20")),
+            (emma, p["ALSH Mercredi journée"], d("3"), d("12.50")),
+        ],
+    )
+
+    # Les compteurs de la régie suivent les numéros donnés.
+    regie.refresh_from_db()
+    regie.dernier_numero_facture = max(regie.dernier_numero_facture, 37)
+    regie.dernier_numero_reglement = max(regie.dernier_numero_reglement, 228)
+    regie.save(update_fields=["dernier_numero_facture", "dernier_numero_reglement"])
+
+
+# --- Messages, demandes, documents -----------------------------------------------------------
+
+
+def _messages(dupont, agent, aujourdhui):
+    enregistrer(
+        Message,
+        {"famille": dupont, "sujet": "Inscriptions aux vacances d'hiver"},
+        sens=Message.Sens.VERS_FAMILLE,
+        corps=(
+            "Bonjour,\n\n"
+            "Les inscriptions à l'Accueil de Loisirs pour les vacances d'hiver sont ouvertes. "
+            "Vous pouvez réserver les journées de Lucas depuis l'onglet « Mes enfants », "
+            "jusqu'à une semaine avant le début des vacances.\n\n"
+            "Nous restons à votre disposition pour toute question.\n\n"
+            "Bonne journée,\n"
+            "Le service enfance"
+        ),
+        auteur=agent,
+        date_envoi=instant(aujourdhui - datetime.timedelta(days=1), 10, 15),
+        lu_le=None,
+    )
+    envoi = instant(aujourdhui - datetime.timedelta(days=30), 9, 0)
+    enregistrer(
+        Message,
+        {"famille": dupont, "sujet": "Bienvenue sur le Portail Familles"},
+        sens=Message.Sens.VERS_FAMILLE,
+        corps=(
+            "Bonjour,\n\n"
+            "Votre compte famille est ouvert. Vous y trouverez vos factures, le planning de "
+            "vos enfants et la liste de vos demandes. Pensez à tenir à jour vos adresses "
+            "électroniques et vos numéros de portable.\n\n"
+            "Le service enfance"
+        ),
+        auteur=agent,
+        date_envoi=envoi,
+        lu_le=envoi + datetime.timedelta(hours=26),
+    )
+
+
+def _demandes(dupont, martin, agent, aujourdhui):
+    """Une demande en attente pour les Dupont (la liste des demandes de l'agent n'est pas
+    vide) et une demande déjà acceptée pour les Martin."""
+    type_responsable = ContentType.objects.get_for_model(Responsable)
+    jean, marie = dupont.titulaire, martin.titulaire
+    enregistrer(
+        Demande,
+        {
+            "famille": dupont,
+            "type": Demande.Type.RESPONSABLE,
+            "commentaire": "Nouveau numéro de portable.",
+        },
+        statut=Demande.Statut.EN_ATTENTE,
+        cible_type=type_responsable,
+        cible_id=jean.pk,
+        valeurs_actuelles={"telephone_mobile": "", "autorisation_sms": False},
+        valeurs_demandees={"telephone_mobile": "06 11 22 33 44", "autorisation_sms": True},
+        demandeur=jean.utilisateur,
+        date_demande=instant(aujourdhui, 8, 40),
+        decidee_par=None,
+        decidee_le=None,
+    )
+    enregistrer(
+        Demande,
+        {"famille": martin, "type": Demande.Type.RESPONSABLE, "commentaire": "Déménagement."},
+        statut=Demande.Statut.ACCEPTEE,
+        cible_type=type_responsable,
+        cible_id=marie.pk,
+        valeurs_actuelles={"adresse": "12 RUE DU MOULIN", "code_postal": "73350", "ville": "BOZEL"},
+        valeurs_demandees={
+            "adresse": "3 PLACE DE L'ÉGLISE",
+            "code_postal": "73350",
+            "ville": "BOZEL",
+        },
+        demandeur=marie.utilisateur,
+        date_demande=instant(aujourdhui - datetime.timedelta(days=10), 18, 5),
+        decidee_par=agent,
+        decidee_le=instant(aujourdhui - datetime.timedelta(days=9), 9, 30),
+    )
+
+
+def _documents(collectivite):
+    enregistrer(
+        Document,
+        {"genre": Document.Genre.INFORMATION, "titre": "Nous contacter"},
+        texte=(
+            f"{collectivite['service']} — {collectivite['nom']}\n"
+            f"Votre contact : {collectivite['contact']}, {collectivite['telephone']}, "
+            f"{collectivite['courriel']}\n"
+            f"Accueil {collectivite['horaires']}."
+        ),
+        publie=True,
+        ordre=1,
+    )
+    enregistrer(
+        Document,
+        {"genre": Document.Genre.INFORMATION, "titre": "Programme de l'Accueil de Loisirs"},
+        texte=(
+            "Les activités des mercredis et des vacances sont affichées à l'Accueil de "
+            "Loisirs et publiées sur le site de la Communauté de communes."
+        ),
+        lien="https://www.valvanoise.fr",
+        publie=True,
+        ordre=2,
+    )
+    nom_fichier = "documents/demo-fiche-inscription.pdf"
+    if not default_storage.exists(nom_fichier):
+        nom_fichier = default_storage.save(
+            nom_fichier,
+            ContentFile(
+                pdf_simple(
+                    [
+                        "Fiche d'inscription au service enfance",
+                        "",
+                        "Nom et prénom de l'enfant : ..............................",
+                        "Date de naissance : ....../....../..........",
+                        "École et classe : ..............................",
+                        "Responsable : ..............................",
+                        "Téléphone : ..............................",
+                        "",
+                        f"{collectivite['nom']} — {collectivite['telephone']}",
+                    ]
+                )
+            ),
+        )
+    enregistrer(
+        Document,
+        {"genre": Document.Genre.FORMULAIRE, "titre": "Fiche d'inscription (à imprimer)"},
+        fichier=nom_fichier,
+        publie=True,
+        ordre=1,
+    )
+
+
+def pdf_simple(lignes):
+    """Un PDF d'une page A4, quelques lignes en Helvetica : juste ce qu'il faut pour un
+    formulaire de démonstration, sans bibliothèque."""
+
+    def texte(ligne):
+        brut = ligne.encode("cp1252", "replace")
+        return brut.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
+
+    flux = (
+        b"BT /F1 12 Tf 18 TL 56 780 Td "
+        + b" ".join(b"(" + texte(ligne) + b") Tj T*" for ligne in lignes)
+        + b" ET"
+    )
+    objets = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+        b"/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+        b"<< /Length %d >>\nstream\n" % len(flux) + flux + b"\nendstream",
+    ]
+    pdf = b"%PDF-1.4\n"
+    positions = []
+    for numero, objet in enumerate(objets, start=1):
+        positions.append(len(pdf))
+        pdf += b"%d 0 obj\n" % numero + objet + b"\nendobj\n"
+    xref = len(pdf)
+    pdf += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objets) + 1)
+    pdf += b"".join(b"%010d 00000 n \n" % position for position in positions)
+    pdf += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objets) + 1,
+        xref,
+    )
+    return pdf

@@ -1,0 +1,92 @@
+"""Filtres et balises du portail : montants et dates à la française, onglets, valeurs vides."""
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django import template
+from django.utils import translation
+from django.utils.formats import date_format
+from django.utils.safestring import mark_safe
+
+register = template.Library()
+
+ESPACE_INSECABLE = "\u00a0"
+# Un tiret pour l'œil, des mots pour le lecteur d'écran.
+NON_RENSEIGNE = mark_safe(
+    '<span aria-hidden="true">—</span><span class="visually-hidden">non renseigné</span>'
+)
+
+# Les onglets du portail, dans l'ordre du guide ; la Déconnexion est un formulaire à part.
+ONGLETS = (
+    ("accueil", "Accueil"),
+    ("mon_compte", "Mon compte"),
+    ("mes_enfants", "Mes enfants"),
+    ("releve", "Relevé de compte"),
+    ("boite", "Boîte de réception"),
+    ("demandes", "Liste des demandes"),
+)
+# Les pages qui ne sont pas un onglet mais s'y rattachent.
+ONGLET_DES_PAGES = {"mot_de_passe_changer": "accueil"}
+
+
+@register.filter
+def euros(montant):
+    """Decimal("1234.5") → « 1 234,50 € », avec des espaces insécables."""
+    if montant is None or montant == "":
+        return ""
+    try:
+        montant = Decimal(str(montant)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    except InvalidOperation:
+        return ""
+    signe = "-" if montant < 0 else ""
+    entiers, centimes = f"{abs(montant):.2f}".split(".")
+    groupes = []
+    while entiers:
+        groupes.insert(0, entiers[-3:])
+        entiers = entiers[:-3]
+    return f"{signe}{ESPACE_INSECABLE.join(groupes)},{centimes}{ESPACE_INSECABLE}€"
+
+
+@register.filter
+def date_longue(jour):
+    """date(2026, 11, 26) → « Jeudi 26 novembre 2026 » ; le premier du mois s'écrit « 1er »."""
+    if not jour:
+        return ""
+    quantieme = "1er" if jour.day == 1 else str(jour.day)
+    # En français quelle que soit la langue que le navigateur réclame.
+    with translation.override("fr"):
+        texte = f"{date_format(jour, 'l')} {quantieme} {date_format(jour, 'F Y')}"
+    return texte[:1].upper() + texte[1:]
+
+
+@register.filter
+def minutes(duree):
+    """Une durée (timedelta) en minutes entières : 15."""
+    if not duree:
+        return 0
+    return int(duree.total_seconds() // 60)
+
+
+@register.simple_tag
+def valeur(donnee):
+    """Une valeur de fiche : « Oui »/« Non » pour un booléen, un tiret lisible si elle est vide."""
+    if donnee is True:
+        return "Oui"
+    if donnee is False:
+        return "Non"
+    if donnee is None or donnee == "":
+        return NON_RENSEIGNE
+    return donnee
+
+
+@register.inclusion_tag("_onglets.html", takes_context=True)
+def onglets(context):
+    """Les onglets du bandeau, l'onglet courant marqué (aria-current)."""
+    courant = context.get("onglet")
+    if courant is None:
+        request = context.get("request")
+        nom = getattr(getattr(request, "resolver_match", None), "url_name", None)
+        courant = ONGLET_DES_PAGES.get(nom, nom)
+    return {
+        "onglets": [(nom, libelle, nom == courant) for nom, libelle in ONGLETS],
+        "csrf_token": context.get("csrf_token"),
+    }

@@ -1,0 +1,118 @@
+"""Le socle du portail : connexion, mots de passe, page d'accueil."""
+
+from functools import wraps
+
+import axes.utils
+from django.conf import settings
+from django.contrib.auth import views as auth_views
+from django.contrib.messages.views import SuccessMessageMixin
+from django.http import HttpResponseServerError
+from django.shortcuts import redirect, render
+from django.template import loader
+from django.urls import reverse_lazy
+from django.utils import timezone
+
+from facturation.comptes import factures_impayees, solde_famille
+from familles.acces import famille_requise, responsable_connecte
+from portail.forms import (
+    ChangerMotDePasseForm,
+    ConnexionForm,
+    MotDePasseOublieForm,
+    NouveauMotDePasseForm,
+)
+
+
+class ConnexionView(auth_views.LoginView):
+    template_name = "registration/connexion.html"
+    authentication_form = ConnexionForm
+    redirect_authenticated_user = True
+
+
+class ChangerMotDePasseView(SuccessMessageMixin, auth_views.PasswordChangeView):
+    template_name = "registration/mot_de_passe_changer.html"
+    form_class = ChangerMotDePasseForm
+    success_url = reverse_lazy("accueil")
+    success_message = "Votre mot de passe a été modifié."
+
+
+class MotDePasseObligatoireView(SuccessMessageMixin, auth_views.PasswordChangeView):
+    """À la première connexion : un nouveau mot de passe, sans l'ancien (fourni par le service)."""
+
+    template_name = "registration/mot_de_passe_obligatoire.html"
+    form_class = NouveauMotDePasseForm
+    success_url = reverse_lazy("accueil")
+    success_message = "Votre mot de passe a été enregistré. Bienvenue sur le Portail Familles."
+
+    def dispatch(self, request, *args, **kwargs):
+        # Hors obligation, changer de mot de passe demande l'ancien.
+        if request.user.is_authenticated and not request.user.doit_changer_mot_de_passe:
+            return redirect("mot_de_passe_changer")
+        return super().dispatch(request, *args, **kwargs)
+
+
+class MotDePasseOublieView(auth_views.PasswordResetView):
+    template_name = "registration/mot_de_passe_oublie.html"
+    form_class = MotDePasseOublieForm
+    subject_template_name = "registration/reinitialisation_sujet.txt"
+    email_template_name = "registration/reinitialisation_courriel.txt"
+    html_email_template_name = "registration/reinitialisation_courriel.html"
+    success_url = reverse_lazy("mot_de_passe_oublie_envoye")
+
+    @property
+    def extra_email_context(self):
+        return {"collectivite": settings.COLLECTIVITE}
+
+
+class MotDePasseOublieEnvoyeView(auth_views.PasswordResetDoneView):
+    template_name = "registration/mot_de_passe_oublie_envoye.html"
+
+
+class MotDePasseReinitialiserView(auth_views.PasswordResetConfirmView):
+    template_name = "registration/mot_de_passe_reinitialiser.html"
+    form_class = NouveauMotDePasseForm
+    success_url = reverse_lazy("mot_de_passe_reinitialise")
+
+    def form_valid(self, form):
+        reponse = super().form_valid(form)
+        # Le verrou posé après des échecs de connexion ne survit pas au nouveau mot de passe.
+        axes.utils.reset(username=self.user.get_username())
+        return reponse
+
+
+class MotDePasseReinitialiseView(auth_views.PasswordResetCompleteView):
+    template_name = "registration/mot_de_passe_reinitialise.html"
+
+
+def _agents_vers_administration(view):
+    """Un agent du service sans famille n'a rien à faire sur le portail : l'administration."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.user.is_staff and responsable_connecte(request) is None:
+            return redirect("admin:index")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@_agents_vers_administration
+@famille_requise
+def accueil(request):
+    aujourdhui = timezone.localdate()
+    factures = factures_impayees(famille=request.famille, au=aujourdhui)
+    return render(
+        request,
+        "portail/accueil.html",
+        {
+            "solde": solde_famille(famille=request.famille, au=aujourdhui),
+            "factures_impayees": factures,
+            "total_impaye": sum(facture.reste_a_payer for facture in factures),
+        },
+    )
+
+
+def erreur_serveur(request):
+    """La page d'erreur 500, sans base de données ni processeur de contexte : elle doit
+    s'afficher même quand la base ne répond plus."""
+    page = loader.get_template("500.html").render({"collectivite": settings.COLLECTIVITE})
+    return HttpResponseServerError(page)

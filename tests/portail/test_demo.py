@@ -1,0 +1,297 @@
+"""La commande `demo` : le monde du guide, vivant aujourd'hui, rechargeable sans doublon, et
+jamais sur une configuration de production."""
+
+import datetime
+import io
+from decimal import Decimal
+
+import pytest
+from django.apps import apps
+from django.contrib.auth import authenticate
+from django.contrib.auth.models import Group
+from django.core.management import CommandError, call_command
+from django.db.models import Sum
+from django.test import RequestFactory
+from django.utils import timezone
+
+from enfants.models import Journee
+from facturation.models import Facture, Reglement
+from familles.models import Document, Famille, Message, Utilisateur
+from portail.demo import construire_demo, debut_annee_scolaire
+from portail.groupes import AGENTS, AGENTS_SANITAIRES
+
+LOGINS = {"jean.dupont": "Bonbons2015", "marie.martin": "Martin2015", "agent": "Vanoise2015"}
+
+
+@pytest.fixture
+def reglages_demo(settings, tmp_path):
+    settings.DEBUG = True
+    settings.MEDIA_ROOT = tmp_path
+    # Un hachage rapide : la démonstration remet trois mots de passe à chaque passage.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    return settings
+
+
+def lancer_demo():
+    sortie = io.StringIO()
+    call_command("demo", stdout=sortie)
+    return sortie.getvalue()
+
+
+def comptes_de_lignes():
+    return {
+        modele._meta.label: modele.objects.count()
+        for nom in ("familles", "enfants", "facturation", "demandes")
+        for modele in apps.get_app_config(nom).get_models()
+    }
+
+
+def facture(numero):
+    return Facture.objects.avec_reste_a_payer().get(numero=numero)
+
+
+def test_demo_refuses_a_production_configuration(db, settings):
+    settings.DEBUG = False
+
+    with pytest.raises(CommandError, match="production"):
+        call_command("demo", stdout=io.StringIO())
+
+    assert not Famille.objects.exists()
+    assert not Utilisateur.objects.exists()
+
+
+def test_demo_prints_a_summary_and_the_logins(reglages_demo, db):
+    sortie = lancer_demo()
+
+    lignes = sortie.splitlines()
+    assert lignes[0] == ("Démonstration prête : 2 familles, 2 enfants, 7 prestations, 4 factures.")
+    for identifiant, mot_de_passe in LOGINS.items():
+        assert f"{identifiant} / {mot_de_passe}" in sortie
+
+
+def test_demo_builds_the_seed_world(reglages_demo, db):
+    lancer_demo()
+
+    dupont = Famille.objects.get(numero="1001001819331")
+    jean, jeanne = dupont.titulaire, dupont.conjoint
+    assert (jean.civilite, jean.nom, jean.prenom) == ("M", "DUPONT", "JEAN")
+    assert jean.get_qualite_display() == "Père"
+    assert jean.get_situation_display() == "Séparé"
+    assert (jean.adresse, jean.code_postal, jean.ville) == (
+        "12 RUE DES BONBONS",
+        "31400",
+        "SAINT - JEAN",
+    )
+    assert jean.telephone_domicile == "01 02 03 04 05"
+    assert jean.email == "jean.dupont@wanadoo.fr"
+    assert (jean.autorisation_sms, jean.autorisation_courriel) == (False, True)
+    assert jean.utilisateur.username == "jean.dupont"
+    assert dupont.titulaire_compte == "DUPONT JEAN"
+    assert dupont.get_organisme_rattachement_display() == "Aucun"
+    assert (jeanne.prenom, jeanne.adresse, jeanne.utilisateur) == (
+        "JEANNE",
+        "Lotissement les bons bonbons",
+        None,
+    )
+
+    lucas = dupont.enfants.get()
+    assert (lucas.prenom, lucas.sexe, lucas.classe) == ("Lucas", "M", "CM1")
+    assert lucas.date_naissance == datetime.date(2017, 3, 12)
+    assert lucas.fiche_sanitaire.allergies
+    assert lucas.vaccinations.count() == 2
+    assert lucas.personnes_autorisees.count() == 1
+    assert lucas.inscriptions.count() == 7
+    noms = [i.prestation.nom for i in lucas.inscriptions.select_related("prestation")]
+    assert noms == [
+        "ALSH Mercredi après-midi",
+        "ALSH Mercredi journée",
+        "ALSH Vacances après-midi",
+        "ALSH Vacances journée",
+        "ALSH Vacances matin",
+        "Garderie matin",
+        "Restauration scolaire",
+    ]
+    assert {i.responsable for i in lucas.inscriptions.all()} == {jean}
+
+    martin = Famille.objects.get(numero="1001001820442")
+    assert martin.titulaire.utilisateur.username == "marie.martin"
+    assert martin.enfants.get().prenom == "Emma"
+    assert Document.objects.filter(publie=True).count() >= 2
+
+
+def test_running_the_demo_twice_changes_nothing(reglages_demo, db):
+    lancer_demo()
+    avant = comptes_de_lignes()
+    historiques = Famille.history.count()
+
+    sortie = lancer_demo()
+
+    assert comptes_de_lignes() == avant
+    assert Famille.history.count() == historiques  # rien n'a été réenregistré pour rien
+    assert sortie.startswith("Démonstration prête : 2 familles")
+
+
+def test_demo_logins_authenticate(reglages_demo, db):
+    lancer_demo()
+
+    for identifiant, mot_de_passe in LOGINS.items():
+        requete = RequestFactory().post("/connexion/")
+        utilisateur = authenticate(requete, username=identifiant, password=mot_de_passe)
+        assert utilisateur is not None, identifiant
+        assert not utilisateur.doit_changer_mot_de_passe
+
+
+def test_rerunning_the_demo_restores_a_changed_password(reglages_demo, db):
+    lancer_demo()
+    jean = Utilisateur.objects.get(username="jean.dupont")
+    jean.set_password("Autre2026x")
+    jean.save()
+
+    lancer_demo()
+
+    jean.refresh_from_db()
+    assert jean.check_password("Bonbons2015")
+
+
+def test_dupont_invoices_match_the_seed_statement(reglages_demo, db):
+    lancer_demo()
+    aujourdhui = timezone.localdate()
+
+    al36, al12 = facture("AL-36"), facture("AL-12")
+    assert al36.montant == Decimal("120.60")
+    assert al36.reste_a_payer == Decimal("120.60")
+    assert al36.date_echeance >= aujourdhui
+    assert al36.date_facture.day == 8
+    assert al12.montant == Decimal("243.20")
+    assert al12.reste_a_payer == 0
+    for f in (al36, al12):
+        assert f.lignes.aggregate(total=Sum("montant"))["total"] == f.montant
+    cheque = Reglement.objects.get(numero="AL-228")
+    assert (cheque.libelle_mode, cheque.montant) == ("Chèque", Decimal("243.20"))
+    assert cheque.date == al12.date_facture
+    regie = al36.regie
+    assert (regie.nom, regie.prefixe, regie.delai_paiement_jours) == (
+        "Régie garderie ALSH",
+        "AL",
+        22,
+    )
+    assert regie.dernier_numero_facture == 37
+    assert regie.dernier_numero_reglement == 228
+
+
+def test_dupont_statement_of_the_school_year(reglages_demo, db):
+    """Le relevé du guide : débit 363,80, crédit 243,20, solde 120,60 (date fixe : le mois
+    facturé tombe dans l'année scolaire en cours)."""
+    construire_demo(aujourdhui=datetime.date(2026, 11, 26))
+    debut = debut_annee_scolaire(datetime.date(2026, 11, 26))
+    fin = debut.replace(year=debut.year + 1) - datetime.timedelta(days=1)
+    dupont = Famille.objects.get(numero="1001001819331")
+
+    debit = dupont.factures.filter(date_facture__range=(debut, fin)).aggregate(s=Sum("montant"))
+    credit = dupont.reglements.filter(date__range=(debut, fin)).aggregate(s=Sum("montant"))
+
+    assert debit["s"] == Decimal("363.80")
+    assert credit["s"] == Decimal("243.20")
+    assert debit["s"] - credit["s"] == Decimal("120.60")
+    al12 = Facture.objects.get(numero="AL-12")
+    assert (al12.periode_debut, al12.periode_fin) == (
+        datetime.date(2026, 9, 1),
+        datetime.date(2026, 10, 31),
+    )
+
+
+@pytest.mark.parametrize(
+    "aujourdhui",
+    [datetime.date(2026, 11, 3), datetime.date(2027, 1, 31), datetime.date(2027, 3, 8)],
+)
+def test_demo_dates_stay_consistent_all_year(reglages_demo, db, aujourdhui):
+    construire_demo(aujourdhui=aujourdhui)
+
+    al36 = Facture.objects.get(numero="AL-36")
+    assert al36.date_facture <= aujourdhui
+    assert al36.date_echeance >= aujourdhui + datetime.timedelta(days=7)
+    assert al36.periode_debut <= al36.date_facture <= al36.periode_fin
+
+
+def test_martin_has_one_invoice_payable_and_one_past_due(reglages_demo, db):
+    lancer_demo()
+    aujourdhui = timezone.localdate()
+
+    impayees = Facture.objects.impayees().filter(famille__numero="1001001820442")
+
+    assert impayees.count() == 2
+    assert impayees.filter(date_echeance__lt=aujourdhui).count() == 1
+    assert impayees.filter(date_echeance__gte=aujourdhui).count() == 1
+
+
+def test_dupont_has_one_unread_message_from_the_service(reglages_demo, db):
+    lancer_demo()
+    messages = Message.objects.filter(famille__numero="1001001819331")
+
+    non_lus = messages.filter(sens=Message.Sens.VERS_FAMILLE, lu_le__isnull=True)
+    assert non_lus.count() == 1
+    assert non_lus.get().sujet == "Inscriptions aux vacances d'hiver"
+    assert "Le service enfance" in non_lus.get().corps
+    assert messages.filter(lu_le__isnull=False).count() == 1
+
+
+def test_the_month_planning_is_alive(reglages_demo, db):
+    lancer_demo()
+    aujourdhui = timezone.localdate()
+    journees = Journee.objects.filter(
+        enfant__prenom="Lucas", date__year=aujourdhui.year, date__month=aujourdhui.month
+    )
+
+    assert journees.exists()
+    assert not journees.filter(date__week_day__in=[1, 7]).exists()  # ni samedi ni dimanche
+    assert not journees.filter(date__lt=aujourdhui, etat=Journee.Etat.RESERVE).exists()
+    assert not journees.filter(date__gte=aujourdhui, etat=Journee.Etat.PRESENT).exists()
+    mercredis = journees.filter(prestation__nom__startswith="ALSH Mercredi")
+    assert {j.date.isoweekday() for j in mercredis} <= {3}
+
+
+def test_the_agent_has_the_rights_of_an_agent_of_the_service(reglages_demo, db):
+    lancer_demo()
+    agent = Utilisateur.objects.get(username="agent")
+
+    assert agent.is_staff
+    assert not agent.is_superuser
+    assert not agent.doit_changer_mot_de_passe
+    assert agent.has_perm("demandes.change_demande")
+    assert agent.has_perm("familles.add_utilisateur")
+    assert agent.has_perm("facturation.add_reglement")
+    assert agent.has_perm("facturation.view_facture")
+    assert not agent.has_perm("facturation.delete_facture")
+    assert not agent.has_perm("facturation.delete_reglement")
+    assert not agent.has_perm("facturation.delete_affectation")
+    assert not agent.has_perm("facturation.change_facture")
+    assert agent.has_perm("enfants.voir_donnees_sanitaires")  # il est dans les deux groupes
+
+    agents = Group.objects.get(name=AGENTS)
+    codenames = set(agents.permissions.values_list("codename", flat=True))
+    assert "voir_donnees_sanitaires" not in codenames
+    assert "view_fichesanitaire" not in codenames
+    assert "delete_famille" not in codenames
+    sanitaires = Group.objects.get(name=AGENTS_SANITAIRES)
+    assert sanitaires.permissions.filter(codename="voir_donnees_sanitaires").exists()
+
+
+def test_the_demo_form_is_a_real_pdf(reglages_demo, db):
+    lancer_demo()
+
+    formulaire = Document.objects.get(genre=Document.Genre.FORMULAIRE)
+    with formulaire.fichier.open("rb") as fichier:
+        contenu = fichier.read()
+    assert contenu.startswith(b"%PDF-1.4")
+    assert contenu.rstrip().endswith(b"%%EOF")
+    position = int(contenu.split(b"startxref\n")[1].split(b"\n")[0])
+    assert contenu[position:].startswith(b"xref")
+
+
+def test_creer_groupes_command_sets_the_groups_once(db):
+    sortie = io.StringIO()
+    call_command("creer_groupes", stdout=sortie)
+    call_command("creer_groupes", stdout=sortie)
+
+    assert Group.objects.filter(name__in=[AGENTS, AGENTS_SANITAIRES]).count() == 2
+    assert "Groupes prêts" in sortie.getvalue()

@@ -1,0 +1,54 @@
+"""Les réglages de production : refus de démarrer sans clé secrète, check --deploy propre."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+RACINE = Path(__file__).resolve().parents[2]
+
+
+def lancer_manage(*arguments, **environnement):
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k
+        not in {
+            "DEBUG",
+            "SECRET_KEY",
+            "ALLOWED_HOSTS",
+            "DJANGO_SETTINGS_MODULE",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+        }
+    }
+    env.update(environnement)
+    return subprocess.run(
+        [sys.executable, "manage.py", *arguments],
+        cwd=RACINE,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_la_production_refuse_de_demarrer_sans_cle_secrete():
+    resultat = lancer_manage(
+        "check", DEBUG="off", SECRET_KEY="", ALLOWED_HOSTS="portail.exemple.fr"
+    )
+    assert resultat.returncode != 0
+    assert "SECRET_KEY manque" in resultat.stderr
+
+
+def test_check_deploy_ne_signale_rien_en_production():
+    resultat = lancer_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DEBUG="off",
+        SECRET_KEY="une-cle-de-production-longue-et-aleatoire-0123456789-abcdefghijklmnop",
+        ALLOWED_HOSTS="portail.exemple.fr",
+    )
+    assert resultat.returncode == 0, resultat.stdout + resultat.stderr
+    assert "System check identified no issues" in resultat.stdout

@@ -19,7 +19,7 @@ from django.utils.text import capfirst
 from demandes.models import Demande
 from enfants.admin import habilite_donnees_sanitaires
 from enfants.models import Enfant, FicheSanitaire, Journee, PersonneAutorisee
-from familles.admin import VIDE, lien_admin
+from familles.admin import VIDE, LectureSeuleMixin, lien_admin
 from familles.models import Famille, Responsable
 
 # Le modèle dont une demande change les champs, quand la demande ne vise pas encore de fiche
@@ -104,7 +104,8 @@ def lignes_de(demande):
 
 
 @admin.register(Demande)
-class DemandeAdmin(admin.ModelAdmin):
+class DemandeAdmin(LectureSeuleMixin, admin.ModelAdmin):
+    # Une demande vient d'une famille et ne se réécrit pas : on la consulte, on la décidera.
     list_display = (
         "date_demande",
         "famille_lien",
@@ -163,16 +164,6 @@ class DemandeAdmin(admin.ModelAdmin):
         if not habilite_donnees_sanitaires(request.user):
             queryset = queryset.exclude(type=Demande.Type.DONNEES_SANITAIRES)
         return queryset
-
-    # Une demande vient d'une famille et ne se réécrit pas : on la consulte, on la décidera.
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description="famille", ordering="famille__numero")
     def famille_lien(self, obj):

@@ -14,6 +14,7 @@ from django.utils.formats import number_format
 from django.utils.html import format_html
 
 from enfants.admin import PrestationChoixMixin, PrestationListFilter
+from facturation import formats
 from facturation.models import (
     ZERO,
     Affectation,
@@ -24,20 +25,13 @@ from facturation.models import (
     Tarif,
     TrancheQuotient,
 )
-from familles.admin import VIDE, HistoriqueAdmin, lien_admin
+from familles.admin import VIDE, HistoriqueAdmin, LectureSeuleMixin, lien_admin
 
 MODES_SAISIS_A_LA_MAIN = (
     Reglement.Mode.CHEQUE,
     Reglement.Mode.ESPECES,
     Reglement.Mode.VIREMENT,
 )
-
-
-def euros(montant):
-    """« 120,60 € » (espace insécable avant le symbole, séparateur de milliers français)."""
-    if montant is None:
-        return VIDE
-    return f"{number_format(montant, decimal_pos=2, force_grouping=True)}\u00a0€"
 
 
 def date_courte(jour):
@@ -55,6 +49,11 @@ def quantite(valeur):
 def periode(debut, fin):
     """« 01/04/2015 – 30/04/2015 », sur une seule ligne."""
     return format_html('<span class="nowrap">{} – {}</span>', date_courte(debut), date_courte(fin))
+
+
+def euros(montant):
+    """« 120,60 € » ; un tiret pour une valeur absente."""
+    return formats.euros(montant, vide=VIDE)
 
 
 # --- Régies et tarifs ------------------------------------------------------------------------
@@ -193,22 +192,13 @@ def etat_paiement(facture, aujourdhui=None):
     return "À payer"
 
 
-class LectureSeuleInlineMixin:
+class LectureSeuleInlineMixin(LectureSeuleMixin):
     """Un inline qu'on consulte : rien ne s'y ajoute, ne s'y modifie ni ne s'y supprime."""
 
     extra = 0
     max_num = 0
     can_delete = False
     classes = ("sans-titre",)
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class LigneFactureInline(LectureSeuleInlineMixin, admin.TabularInline):
@@ -260,7 +250,8 @@ class AffectationDeLaFactureInline(LectureSeuleInlineMixin, admin.TabularInline)
 
 
 @admin.register(Facture)
-class FactureAdmin(admin.ModelAdmin):
+class FactureAdmin(LectureSeuleMixin, admin.ModelAdmin):
+    # Une facture émise ne change pas : sa fiche s'affiche en lecture seule.
     list_display = (
         "numero",
         "famille_lien",
@@ -320,17 +311,6 @@ class FactureAdmin(admin.ModelAdmin):
             .prefetch_related("famille__responsables")
         )
 
-    # Une facture émise ne change pas : ni création à la main, ni modification, ni suppression,
-    # pour personne (superutilisateurs compris). Sa fiche s'affiche en lecture seule.
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
     @admin.display(description="famille", ordering="famille__numero")
     def famille_lien(self, obj):
         return lien_admin(obj.famille)
@@ -371,7 +351,7 @@ class FactureAdmin(admin.ModelAdmin):
 
 
 @admin.register(LigneFacture)
-class LigneFactureAdmin(PrestationChoixMixin, admin.ModelAdmin):
+class LigneFactureAdmin(LectureSeuleMixin, PrestationChoixMixin, admin.ModelAdmin):
     list_display = (
         "facture",
         "famille_numero",
@@ -385,15 +365,6 @@ class LigneFactureAdmin(PrestationChoixMixin, admin.ModelAdmin):
     list_select_related = ("facture__famille", "enfant")
     search_fields = ("facture__numero", "libelle", "facture__famille__numero", "enfant__nom")
     ordering = ("-facture__date_facture", "facture__rang", "id")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description="N° famille", ordering="facture__famille__numero")
     def famille_numero(self, obj):
@@ -586,7 +557,7 @@ def numero_de_reglement(regie):
 
 
 @admin.register(Affectation)
-class AffectationAdmin(admin.ModelAdmin):
+class AffectationAdmin(LectureSeuleMixin, admin.ModelAdmin):
     """Les affectations se saisissent dans la fiche du règlement ; ici, on les consulte."""
 
     list_display = ("reglement", "facture", "famille_numero", "date", "montant_affecte")
@@ -594,15 +565,6 @@ class AffectationAdmin(admin.ModelAdmin):
     list_filter = ("reglement__mode", "reglement__regie")
     search_fields = ("reglement__numero", "facture__numero", "facture__famille__numero")
     ordering = ("-reglement__date", "-id")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description="N° famille", ordering="facture__famille__numero")
     def famille_numero(self, obj):

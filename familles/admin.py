@@ -57,6 +57,20 @@ def lien_liste(modele, texte, **filtres):
     return format_html('<a href="{}">{}</a>', url, texte)
 
 
+class LectureSeuleMixin:
+    """Ce qu'on consulte sans jamais l'écrire à la main : ni ajout, ni modification, ni
+    suppression, pour personne (superutilisateurs compris). Vaut pour un admin et un inline."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class HistoriqueAdmin(SimpleHistoryAdmin):
     """L'historique de simple_history, sans retour arrière pour qui ne peut que consulter.
 

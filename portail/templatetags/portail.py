@@ -1,15 +1,14 @@
 """Filtres et balises du portail : montants et dates à la française, onglets, valeurs vides."""
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-
 from django import template
 from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 
+from facturation import formats
+
 register = template.Library()
 
-ESPACE_INSECABLE = "\u00a0"
 # Un tiret pour l'œil, des mots pour le lecteur d'écran.
 NON_RENSEIGNE = mark_safe(
     '<span aria-hidden="true">—</span><span class="visually-hidden">non renseigné</span>'
@@ -30,20 +29,8 @@ ONGLET_DES_PAGES = {"mot_de_passe_changer": "accueil"}
 
 @register.filter
 def euros(montant):
-    """Decimal("1234.5") → « 1 234,50 € », avec des espaces insécables."""
-    if montant is None or montant == "":
-        return ""
-    try:
-        montant = Decimal(str(montant)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    except InvalidOperation:
-        return ""
-    signe = "-" if montant < 0 else ""
-    entiers, centimes = f"{abs(montant):.2f}".split(".")
-    groupes = []
-    while entiers:
-        groupes.insert(0, entiers[-3:])
-        entiers = entiers[:-3]
-    return f"{signe}{ESPACE_INSECABLE.join(groupes)},{centimes}{ESPACE_INSECABLE}€"
+    """Decimal("1234.5") → « 1 234,50 € »."""
+    return formats.euros(montant)
 
 
 @register.filter

@@ -1,20 +1,14 @@
 """« Liste des demandes » : les demandes de la famille datant de moins d'un mois."""
 
 import datetime
-import html
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import strip_tags
 
 from demandes.models import Demande
 from demandes.views import un_mois_avant
-
-
-def texte(reponse):
-    """Le texte que lit l'utilisateur : sans balises, espaces normalisés."""
-    return " ".join(html.unescape(strip_tags(reponse.content.decode())).split())
+from tests.outils import texte
 
 
 def demande(famille, il_y_a_jours, **champs):

@@ -1,17 +1,11 @@
 """« Mes enfants » : les enfants de la famille."""
 
 import datetime
-import html
 
 from django.urls import reverse
-from django.utils.html import strip_tags
 
 from tests.factories import EnfantFactory
-
-
-def texte(reponse):
-    """Le texte que lit l'utilisateur : sans balises, espaces normalisés."""
-    return " ".join(html.unescape(strip_tags(reponse.content.decode())).split())
+from tests.outils import texte
 
 
 def test_mes_enfants_liste_les_enfants_de_la_famille(client_dupont, dupont):

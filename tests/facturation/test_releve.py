@@ -1,25 +1,19 @@
 """Le « Relevé de compte » de l'année scolaire et le solde d'une famille."""
 
 import datetime
-import html
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import strip_tags
 
 from facturation.comptes import annee_scolaire, releve_annee_scolaire, solde_famille
 from facturation.models import Facture, Reglement
 from tests.factories import FactureFactory, RegieFactory, ReglementFactory
+from tests.outils import texte
 
 AUJOURDHUI = timezone.localdate()
 DEBUT, FIN = annee_scolaire(AUJOURDHUI)
-
-
-def texte(reponse):
-    """Le texte que lit l'utilisateur : sans balises, espaces normalisés."""
-    return " ".join(html.unescape(strip_tags(reponse.content.decode())).split())
 
 
 def facture(famille, numero, montant, date, **autres):

@@ -1,19 +1,13 @@
 """La « Boîte de réception » : les messages du service à la famille."""
 
 import datetime
-import html
 
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import strip_tags
 
 from familles.models import Message
 from tests.factories import MessageFactory
-
-
-def texte(reponse):
-    """Le texte que lit l'utilisateur : sans balises, espaces normalisés."""
-    return " ".join(html.unescape(strip_tags(reponse.content.decode())).split())
+from tests.outils import texte
 
 
 def test_les_messages_recus_sont_listes_du_plus_recent_au_plus_ancien(client_dupont, dupont):

@@ -1,18 +1,12 @@
 """« Mon compte » : les informations de la famille, en lecture seule."""
 
-import html
 from decimal import Decimal
 
 from django.urls import reverse
-from django.utils.html import strip_tags
 
 from familles.models import Famille, Responsable
 from tests.factories import UtilisateurFactory
-
-
-def texte(reponse):
-    """Le texte que lit l'utilisateur : sans balises, espaces normalisés."""
-    return " ".join(html.unescape(strip_tags(reponse.content.decode())).split())
+from tests.outils import texte
 
 
 def bloc(page, titre, suivant):

@@ -1,13 +1,11 @@
 """La page d'accueil : le responsable, le solde du jour, les factures impayées."""
 
 import datetime
-import html
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import strip_tags
 
 from portail.templatetags.portail import date_longue
 from tests.factories import (
@@ -17,13 +15,9 @@ from tests.factories import (
     ReglementFactory,
     UtilisateurFactory,
 )
+from tests.outils import texte
 
 JOUR = datetime.timedelta(days=1)
-
-
-def texte(reponse):
-    """Le texte que lit l'utilisateur : sans balises, espaces normalisés."""
-    return " ".join(html.unescape(strip_tags(reponse.content.decode())).split())
 
 
 def facture(famille, numero, montant, emise_il_y_a, echeance_dans=12):

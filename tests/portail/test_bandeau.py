@@ -1,17 +1,16 @@
 """Le gabarit de chaque page : bandeau de bienvenue, date, onglets, repères d'accessibilité."""
 
 import datetime
-import html
 import re
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import strip_tags
 
 from familles.models import Message
 from portail.templatetags.portail import date_longue
 from tests.factories import MessageFactory
+from tests.outils import texte
 
 ONGLETS = [
     ("accueil", "Accueil"),
@@ -21,11 +20,6 @@ ONGLETS = [
     ("boite", "Boîte de réception"),
     ("demandes", "Liste des demandes"),
 ]
-
-
-def texte(reponse):
-    """Le texte que lit l'utilisateur : sans balises, espaces normalisés."""
-    return " ".join(html.unescape(strip_tags(reponse.content.decode())).split())
 
 
 def test_le_bandeau_salue_le_parent_et_compte_ses_seuls_messages_non_lus(

@@ -1,18 +1,12 @@
 """La page « Compte famille » : connexion, erreur générique, verrouillage, déconnexion."""
 
-import html
 import re
 
 import pytest
 from django.urls import reverse
-from django.utils.html import strip_tags
 
 from tests.factories import MOT_DE_PASSE, UtilisateurFactory
-
-
-def texte(reponse):
-    """Le texte que lit l'utilisateur : sans balises, espaces normalisés."""
-    return " ".join(html.unescape(strip_tags(reponse.content.decode())).split())
+from tests.outils import texte
 
 
 def se_connecter(client, identifiant, mot_de_passe):

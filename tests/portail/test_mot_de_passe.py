@@ -1,22 +1,16 @@
 """Les mots de passe : la règle du portail, le changement, le changement obligatoire à la
 première connexion, la réinitialisation par courriel."""
 
-import html
 import re
 
 import pytest
 from django.core import mail
 from django.urls import reverse
-from django.utils.html import strip_tags
 
 from tests.factories import MOT_DE_PASSE
+from tests.outils import texte
 
 NOUVEAU = "Vanoise2027"
-
-
-def texte(reponse):
-    """Le texte que lit l'utilisateur : sans balises, espaces normalisés."""
-    return " ".join(html.unescape(strip_tags(reponse.content.decode())).split())
 
 
 def changer(client, nouveau, confirmation=None, ancien=MOT_DE_PASSE):

@@ -1,11 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
-from demandes.views import demandes
-from enfants.views import mes_enfants
-from facturation.views import releve
-from familles.views import boite, mon_compte
 from portail import views
 
 admin.site.site_header = "Portail Familles — administration du service enfance"
@@ -42,10 +38,10 @@ urlpatterns = [
         name="mot_de_passe_reinitialise",
     ),
     # Les onglets du parent connecté
-    path("mon-compte/", mon_compte, name="mon_compte"),
-    path("mes-enfants/", mes_enfants, name="mes_enfants"),
-    path("releve/", releve, name="releve"),
-    path("messages/", boite, name="boite"),
-    path("demandes/", demandes, name="demandes"),
+    path("", include("familles.urls")),
+    path("", include("enfants.urls")),
+    path("", include("facturation.urls")),
+    path("", include("demandes.urls")),
+    path("", include("demandes.urls_enfants")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,3 @@
+"""Les demandes qui portent sur les enfants (« Mes enfants »)."""
+
+urlpatterns = []

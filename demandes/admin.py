@@ -1,122 +1,79 @@
-"""L'administration des demandes des familles.
+"""L'administration des demandes des familles : les voir, les décider.
 
 La fiche d'une demande montre côte à côte les valeurs actuelles et les valeurs demandées,
-les lignes changées en évidence. Les valeurs ne se modifient pas ici : l'agent décide, il ne
-réécrit pas la demande (les décisions « Valider » / « Refuser » arrivent avec leur service).
+les lignes changées en évidence. Les valeurs ne se réécrivent pas ici : l'agent décide
+(« Valider », « Refuser » avec un motif), sur une demande ou sur une sélection, et chaque
+décision passe par le service (demandes/services.py), qui applique, date et prévient.
 Les demandes qui touchent aux données sanitaires ne sont visibles que des agents habilités.
 """
 
-import datetime
-import json
-
-from django.contrib import admin
-from django.core.exceptions import FieldDoesNotExist
-from django.db import models
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponseNotAllowed
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
-from django.utils.text import capfirst
 
+from demandes.forms import MotifRefusForm
+from demandes.lecture import lignes_de
 from demandes.models import Demande
+from demandes.services import DemandeImpossible, refuser_demande, valider_demande
 from enfants.admin import habilite_donnees_sanitaires
-from enfants.models import Enfant, FicheSanitaire, Journee, PersonneAutorisee
 from familles.admin import VIDE, LectureSeuleMixin, lien_admin
-from familles.models import Famille, Responsable
+from familles.models import Responsable
 
-# Le modèle dont une demande change les champs, quand la demande ne vise pas encore de fiche
-# (une création) : il sert à nommer les champs en français.
-MODELE_PAR_TYPE = {
-    Demande.Type.RESPONSABLE: Responsable,
-    Demande.Type.CONJOINT: Responsable,
-    Demande.Type.FISCALES: Famille,
-    Demande.Type.CAF: Famille,
-    Demande.Type.BANCAIRES: Famille,
-    Demande.Type.PRELEVEMENT: Famille,
-    Demande.Type.ENFANT: Enfant,
-    Demande.Type.AUTORISATIONS: Enfant,
-    Demande.Type.NOUVEL_ENFANT: Enfant,
-    Demande.Type.PERSONNES_AUTORISEES: PersonneAutorisee,
-    Demande.Type.DONNEES_SANITAIRES: FicheSanitaire,
-    Demande.Type.RESERVATION: Journee,
-    Demande.Type.ABSENCE: Journee,
-}
+PERMISSION_DECIDER = "demandes.change_demande"
 
 
-def modele_de(demande):
-    if demande.cible_type_id:
-        modele = demande.cible_type.model_class()
-        if modele is not None:
-            return modele
-    return MODELE_PAR_TYPE.get(demande.type)
+def pluriel(nombre, un, plusieurs):
+    """« 1 demande validée », « 3 demandes validées »."""
+    return f"{nombre} {un if nombre <= 1 else plusieurs}"
 
 
-def champ_de(modele, nom):
-    if modele is None:
-        return None
-    try:
-        return modele._meta.get_field(nom)
-    except FieldDoesNotExist:
-        return None
+class FamilleFilter(admin.SimpleListFilter):
+    """Les familles qui ont fait au moins une demande, par N° et nom."""
 
+    title = "famille"
+    parameter_name = "famille__id__exact"
 
-def libelle_champ(champ, nom):
-    if champ is not None and hasattr(champ, "verbose_name"):
-        return capfirst(champ.verbose_name)
-    return capfirst(nom.replace("_", " "))
-
-
-def valeur_lisible(champ, valeur):
-    """Une valeur JSON telle qu'un agent la lit : « Oui », « 12/03/2017 », « Père »."""
-    if valeur is None or valeur == "" or valeur == [] or valeur == {}:
-        return VIDE
-    if isinstance(valeur, bool):
-        return "Oui" if valeur else "Non"
-    if champ is not None and getattr(champ, "choices", None):
-        return str(dict(champ.flatchoices).get(valeur, valeur))
-    if isinstance(champ, models.DateField) and isinstance(valeur, str):
-        try:
-            return f"{datetime.date.fromisoformat(valeur[:10]):%d/%m/%Y}"
-        except ValueError:
-            return valeur
-    if isinstance(valeur, list | dict):
-        return json.dumps(valeur, ensure_ascii=False)
-    return str(valeur)
-
-
-def lignes_de(demande):
-    """(libellé, valeur actuelle, valeur demandée, changée ?) pour chaque champ de la demande."""
-    modele = modele_de(demande)
-    actuelles = demande.valeurs_actuelles or {}
-    demandees = demande.valeurs_demandees or {}
-    noms = list(actuelles) + [nom for nom in demandees if nom not in actuelles]
-    lignes = []
-    for nom in noms:
-        champ = champ_de(modele, nom)
-        avant, apres = actuelles.get(nom), demandees.get(nom)
-        lignes.append(
-            (
-                libelle_champ(champ, nom),
-                valeur_lisible(champ, avant),
-                valeur_lisible(champ, apres) if nom in demandees else VIDE,
-                nom in demandees and avant != apres,
+    def lookups(self, request, model_admin):
+        # Une requête : le titulaire de chaque famille qui a fait une demande.
+        titulaires = (
+            Responsable.objects.filter(
+                role=Responsable.Role.TITULAIRE, famille__demandes__isnull=False
             )
+            .distinct()
+            .order_by("famille__numero")
+            .values_list("famille_id", "famille__numero", "nom", "prenom")
         )
-    return lignes
+        return [
+            (str(pk), f"{nom} {prenom} ({numero})".upper())
+            for pk, numero, nom, prenom in titulaires
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() and self.value().isdigit():
+            return queryset.filter(famille_id=self.value())
+        return queryset
 
 
 @admin.register(Demande)
 class DemandeAdmin(LectureSeuleMixin, admin.ModelAdmin):
-    # Une demande vient d'une famille et ne se réécrit pas : on la consulte, on la décidera.
+    # Une demande vient d'une famille et ne se réécrit pas : on la consulte, on la décide.
     list_display = (
         "date_demande",
         "famille_lien",
         "type",
-        "enfant",
-        "changements",
         "statut",
+        "changements",
+        "enfant",
         "decidee_par",
         "decidee_le",
     )
-    list_filter = ("statut", "type", "date_demande")
+    list_filter = ("statut", "type", FamilleFilter, "date_demande")
     list_select_related = ("famille", "enfant", "decidee_par", "cible_type")
     search_fields = (
         "famille__numero",
@@ -127,6 +84,7 @@ class DemandeAdmin(LectureSeuleMixin, admin.ModelAdmin):
     )
     date_hierarchy = "date_demande"
     ordering = ("-date_demande",)
+    actions = ("valider_selection", "refuser_selection")
     fieldsets = (
         (
             None,
@@ -164,6 +122,159 @@ class DemandeAdmin(LectureSeuleMixin, admin.ModelAdmin):
         if not habilite_donnees_sanitaires(request.user):
             queryset = queryset.exclude(type=Demande.Type.DONNEES_SANITAIRES)
         return queryset
+
+    def has_decider_permission(self, request, obj=None):
+        """Décider (valider, refuser) : le droit de modifier les demandes."""
+        return request.user.has_perm(PERMISSION_DECIDER)
+
+    def get_urls(self):
+        vue = self.admin_site.admin_view
+        return [
+            path(
+                "<path:object_id>/valider/",
+                vue(self.valider_view),
+                name="demandes_demande_valider",
+            ),
+            path(
+                "<path:object_id>/refuser/",
+                vue(self.refuser_view),
+                name="demandes_demande_refuser",
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        demande = self.get_object(request, unquote(object_id))
+        peut_decider = (
+            demande is not None and demande.est_en_attente and self.has_decider_permission(request)
+        )
+        extra_context = {
+            **(extra_context or {}),
+            "peut_decider": peut_decider,
+            "motif_form": MotifRefusForm() if peut_decider else None,
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    # --- Décider une demande -------------------------------------------------------------
+
+    def _demande_a_decider(self, request, object_id):
+        if not self.has_decider_permission(request):
+            raise PermissionDenied
+        demande = self.get_object(request, unquote(object_id))
+        if demande is None:
+            raise Http404("Cette demande n'existe pas.")
+        return demande
+
+    def valider_view(self, request, object_id):
+        """« Valider » : applique la demande à la fiche et prévient la famille."""
+        demande = self._demande_a_decider(request, object_id)
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        try:
+            valider_demande(demande=demande, agent=request.user)
+        except DemandeImpossible as erreur:
+            self.message_user(request, erreur.message, messages.ERROR)
+        else:
+            self.message_user(
+                request,
+                f"Demande validée : la fiche est modifiée et la famille {demande.famille} "
+                "est prévenue.",
+                messages.SUCCESS,
+            )
+        return redirect("admin:demandes_demande_change", demande.pk)
+
+    def refuser_view(self, request, object_id):
+        """« Refuser » : avec un motif, obligatoire, que la famille lira."""
+        demande = self._demande_a_decider(request, object_id)
+        if not demande.est_en_attente:
+            self.message_user(
+                request,
+                "Cette demande n'est plus en attente : elle est "
+                f"« {demande.get_statut_display()} ».",
+                messages.ERROR,
+            )
+            return redirect("admin:demandes_demande_change", demande.pk)
+        form = MotifRefusForm(request.POST if request.method == "POST" else None)
+        if form.is_valid():
+            try:
+                refuser_demande(
+                    demande=demande, agent=request.user, motif=form.cleaned_data["motif"]
+                )
+            except DemandeImpossible as erreur:
+                self.message_user(request, erreur.message, messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    f"Demande refusée : la famille {demande.famille} est prévenue du motif.",
+                    messages.SUCCESS,
+                )
+            return redirect("admin:demandes_demande_change", demande.pk)
+        return self._page_refus(request, [demande], form, selection=False)
+
+    @admin.action(description="Valider les demandes sélectionnées", permissions=["decider"])
+    def valider_selection(self, request, queryset):
+        self._decider(
+            request,
+            queryset,
+            lambda demande: valider_demande(demande=demande, agent=request.user),
+            ("demande validée", "demandes validées"),
+        )
+
+    @admin.action(description="Refuser les demandes sélectionnées", permissions=["decider"])
+    def refuser_selection(self, request, queryset):
+        """Une page intermédiaire demande le motif, commun aux demandes sélectionnées."""
+        form = MotifRefusForm(request.POST if "motif" in request.POST else None)
+        if not form.is_valid():
+            return self._page_refus(request, list(queryset), form, selection=True)
+        motif = form.cleaned_data["motif"]
+        self._decider(
+            request,
+            queryset,
+            lambda demande: refuser_demande(demande=demande, agent=request.user, motif=motif),
+            ("demande refusée", "demandes refusées"),
+        )
+        return None
+
+    def _decider(self, request, demandes, decider, participes):
+        """Décide chaque demande (chacune dans sa transaction) et résume : « 3 demandes
+        validées, 1 déjà décidée »."""
+        faites, deja, erreurs = 0, 0, []
+        for demande in demandes:
+            if not demande.est_en_attente:
+                deja += 1
+                continue
+            try:
+                decider(demande)
+            except DemandeImpossible as erreur:
+                statut = Demande.objects.filter(pk=demande.pk).values_list("statut", flat=True)
+                if statut.first() != Demande.Statut.EN_ATTENTE:
+                    deja += 1
+                else:
+                    erreurs.append(f"{demande} : {erreur.message}")
+            else:
+                faites += 1
+        resume = [pluriel(faites, *participes)]
+        if deja:
+            resume.append(pluriel(deja, "déjà décidée", "déjà décidées"))
+        if erreurs:
+            resume.append(pluriel(len(erreurs), "impossible", "impossibles"))
+        niveau = messages.SUCCESS if not (deja or erreurs) else messages.WARNING
+        self.message_user(request, ", ".join(resume) + ".", niveau if faites else messages.ERROR)
+        for erreur in erreurs:
+            self.message_user(request, erreur, messages.ERROR)
+
+    def _page_refus(self, request, demandes, form, *, selection):
+        contexte = {
+            **self.admin_site.each_context(request),
+            "title": "Refuser " + ("les demandes sélectionnées" if selection else "la demande"),
+            "opts": self.opts,
+            "demandes": demandes,
+            "form": form,
+            "selection": selection,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "media": self.media,
+        }
+        return TemplateResponse(request, "admin/demandes/demande/refuser.html", contexte)
 
     @admin.display(description="famille", ordering="famille__numero")
     def famille_lien(self, obj):

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from demandes.models import Demande
+from familles.models import Famille
 from familles.notifications import notifier_famille
 
 PERMISSION_SANITAIRE = "enfants.voir_donnees_sanitaires"
@@ -80,6 +81,58 @@ def creer_demande(
     )
 
 
+def en_attente_sur(*, famille, champs, cible=None, modele=None, type=None):
+    """Les demandes en attente de la famille qui changent déjà l'un de ces champs de la fiche
+    `cible` ; pour une création (`modele`), celles du même `type` qui créent la même sorte de
+    fiche. Une suppression demandée ou en attente porte sur toute la fiche."""
+    modele = cible.__class__ if cible is not None else modele
+    demandes = Demande.objects.filter(
+        famille=famille,
+        statut=Demande.Statut.EN_ATTENTE,
+        cible_type=ContentType.objects.get_for_model(modele),
+        cible_id=cible.pk if cible is not None else None,
+    ).order_by("date_demande")
+    if cible is None:
+        return [demande for demande in demandes if demande.type == type]
+    champs = set(champs)
+
+    def chevauche(demande):
+        cles = demande.valeurs_demandees.keys()
+        return SUPPRIMER in champs or SUPPRIMER in cles or bool(champs & cles)
+
+    return [demande for demande in demandes if chevauche(demande)]
+
+
+@transaction.atomic
+def demander_modification(
+    *, famille, type, par, valeurs, cible=None, modele=None, enfant=None, commentaire=""
+):
+    """Une demande d'un bloc de fiche (« Adresse », « Informations bancaires »…), comme
+    `creer_demande`, mais jamais en double : tant qu'une demande en attente change déjà l'un
+    de ces champs, la famille attend la réponse du service ou retire sa demande d'abord."""
+    # Deux envois simultanés de la même famille (double clic, deux onglets) passent l'un après
+    # l'autre : le second voit la demande du premier.
+    list(Famille.objects.select_for_update().filter(pk=famille.pk).values_list("pk"))
+    deja = en_attente_sur(famille=famille, champs=valeurs, cible=cible, modele=modele, type=type)
+    if deja:
+        raise DemandeImpossible(
+            f"Une demande « {deja[0].get_type_display()} » envoyée le "
+            f"{timezone.localtime(deja[0].date_demande):%d/%m/%Y} est déjà en attente pour ces "
+            "informations : attendez la réponse du service enfance, ou retirez-la avant d'en "
+            "faire une nouvelle."
+        )
+    return creer_demande(
+        famille=famille,
+        type=type,
+        par=par,
+        valeurs=valeurs,
+        cible=cible,
+        modele=modele,
+        enfant=enfant,
+        commentaire=commentaire,
+    )
+
+
 def _verrouiller_en_attente(demande):
     """La demande relue sous verrou ; refusée si quelqu'un l'a décidée entre-temps."""
     demande = Demande.objects.select_for_update().get(pk=demande.pk)
@@ -102,6 +155,11 @@ def _verifier_habilitation(demande, agent):
 APPLICATIONS = {}
 
 
+def raison_historique(demande):
+    """Ce que l'historique de la fiche dit du changement : la demande qui l'a causé."""
+    return f"Demande n° {demande.pk} « {demande.get_type_display()} » validée"
+
+
 def _appliquer_a_la_fiche(demande, agent):
     """Écrit les valeurs demandées dans la fiche visée : la modifie, la crée ou la supprime."""
     modele = demande.cible_type.model_class()
@@ -111,12 +169,14 @@ def _appliquer_a_la_fiche(demande, agent):
         if fiche is None:
             raise DemandeImpossible("La fiche visée par cette demande n'existe plus.")
         fiche._history_user = agent
+        fiche._change_reason = raison_historique(demande)
         if demandees.get(SUPPRIMER):
             fiche.delete()
             return
     else:
         fiche = modele()
         fiche._history_user = agent
+        fiche._change_reason = raison_historique(demande)
         for nom, valeur in (("famille_id", demande.famille_id), ("enfant_id", demande.enfant_id)):
             if hasattr(fiche, nom) and valeur is not None:
                 setattr(fiche, nom, valeur)
@@ -134,6 +194,20 @@ def _appliquer_a_la_fiche(demande, agent):
         demande.cible_id = fiche.pk
         if demande.type == Demande.Type.NOUVEL_ENFANT:
             demande.enfant_id = fiche.pk
+
+
+def _appliquer_informations_bancaires(demande, agent):
+    """Les coordonnées bancaires ou le prélèvement : jamais de prélèvement sans IBAN."""
+    _appliquer_a_la_fiche(demande, agent)
+    famille = Famille.objects.get(pk=demande.cible_id)
+    if famille.prelevement_automatique and not famille.iban:
+        raise DemandeImpossible(
+            "Le prélèvement automatique demande un IBAN : la famille n'en a pas d'enregistré."
+        )
+
+
+APPLICATIONS[Demande.Type.BANCAIRES] = _appliquer_informations_bancaires
+APPLICATIONS[Demande.Type.PRELEVEMENT] = _appliquer_informations_bancaires
 
 
 @transaction.atomic

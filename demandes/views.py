@@ -1,29 +1,134 @@
-"""La « Liste des demandes » d'un parent connecté."""
+"""« Mon compte », ses demandes de modification, et la « Liste des demandes » d'un parent."""
 
-import calendar
-import datetime
-
-from django.shortcuts import render
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
 
+from demandes.blocs import CHAMPS_NOUVEAU_CONJOINT
+from demandes.forms import FORMULAIRES, NouveauConjointForm
+from demandes.lecture import valeurs_demandees
 from demandes.models import Demande
+from demandes.pages import bloc_et_fiche, page_liste, page_mon_compte
+from demandes.services import (
+    DemandeImpossible,
+    demander_modification,
+    en_attente_sur,
+    retirer_demande,
+)
 from familles.acces import famille_requise
+from familles.models import Responsable
+
+TRANSMISE = (
+    "Votre demande a été transmise au service enfance : vos informations seront modifiées dès "
+    "qu'elle sera validée. Vous recevrez la réponse dans votre Boîte de réception."
+)
 
 
-def un_mois_avant(jour):
-    """Le même quantième le mois précédent, ramené au dernier jour d'un mois plus court."""
-    annee, mois = (jour.year, jour.month - 1) if jour.month > 1 else (jour.year - 1, 12)
-    dernier_jour = calendar.monthrange(annee, mois)[1]
-    return datetime.date(annee, mois, min(jour.day, dernier_jour))
+def _get_demande_for_famille(request, pk):
+    return get_object_or_404(Demande, pk=pk, famille=request.famille)
+
+
+def _donnees(request):
+    return request.POST if request.method == "POST" else None
+
+
+def _page_formulaire(request, form, titre, aide, en_attente):
+    deja = [(demande, valeurs_demandees(demande)) for demande in en_attente]
+    contexte = {"form": form, "titre": titre, "aide": aide, "en_attente": deja}
+    return render(request, "demandes/formulaire.html", {**contexte, "onglet": "mon_compte"})
+
+
+@famille_requise
+def mon_compte(request):
+    """Les informations de la famille, et ce qui attend la décision du service."""
+    contexte = page_mon_compte(request.famille, request.responsable)
+    return render(request, "familles/mon_compte.html", contexte)
+
+
+@famille_requise
+def demander(request, bloc, role=None):
+    """Le formulaire d'un bloc de « Mon compte » : il devient une demande au service."""
+    bloc, fiche = bloc_et_fiche(request.famille, bloc, role)
+    if bloc is None:
+        raise Http404("Pas de tel bloc dans cette famille.")
+    pour_soi = bloc.de_la_famille or fiche.pk == request.responsable.pk
+    form = FORMULAIRES[bloc.nom](_donnees(request), fiche=fiche, pour_soi=pour_soi)
+    if form.is_valid():
+        try:
+            demander_modification(
+                famille=request.famille,
+                type=bloc.type_pour(fiche),
+                par=request.user,
+                cible=fiche,
+                valeurs=form.valeurs(),
+            )
+        except DemandeImpossible as erreur:
+            form.add_error(None, erreur.message)
+        else:
+            messages.success(request, TRANSMISE)
+            return redirect("mon_compte")
+    titre = bloc.titre if bloc.de_la_famille else f"{bloc.titre} — {fiche.prenom} {fiche.nom}"
+    en_attente = en_attente_sur(famille=request.famille, champs=bloc.champs, cible=fiche)
+    return _page_formulaire(request, form, titre, bloc.aide, en_attente)
+
+
+@famille_requise
+def declarer_conjoint(request):
+    """Une famille sans conjoint le déclare ; le service crée sa fiche en validant."""
+    if request.famille.conjoint is not None:
+        raise Http404("Cette famille a déjà un conjoint.")
+    form = NouveauConjointForm(_donnees(request), fiche=None)
+    if form.is_valid():
+        try:
+            demander_modification(
+                famille=request.famille,
+                type=Demande.Type.CONJOINT,
+                par=request.user,
+                modele=Responsable,
+                valeurs=form.valeurs(),
+            )
+        except DemandeImpossible as erreur:
+            form.add_error(None, erreur.message)
+        else:
+            messages.success(request, TRANSMISE)
+            return redirect("mon_compte")
+    en_attente = en_attente_sur(
+        famille=request.famille,
+        champs=CHAMPS_NOUVEAU_CONJOINT,
+        modele=Responsable,
+        type=Demande.Type.CONJOINT,
+    )
+    aide = "Le service enfance complétera la fiche de votre conjoint avec vous."
+    return _page_formulaire(request, form, "Déclarer un conjoint", aide, en_attente)
+
+
+@famille_requise
+@require_POST
+def retirer(request, pk):
+    """La famille retire une demande encore en attente."""
+    demande = _get_demande_for_famille(request, pk)
+    try:
+        retirer_demande(demande=demande, par=request.user)
+    except DemandeImpossible as erreur:
+        messages.error(request, erreur.message)
+    else:
+        messages.success(request, "Votre demande a été retirée : rien n'a été modifié.")
+    suivant = request.POST.get("suivant", "")
+    if not url_has_allowed_host_and_scheme(suivant, {request.get_host()}, request.is_secure()):
+        suivant = "demandes"
+    return redirect(suivant)
 
 
 @famille_requise
 def demandes(request):
-    """Les demandes de la famille datant de moins d'un mois, acceptées, refusées ou en attente."""
-    depuis = un_mois_avant(timezone.localdate())
-    liste = (
-        Demande.objects.filter(famille=request.famille, date_demande__date__gte=depuis)
-        .select_related("enfant")
-        .order_by("-date_demande")
+    """Les demandes de la famille datant de moins d'un mois, par onglet et par type."""
+    contexte = page_liste(
+        request.famille,
+        timezone.localdate(),
+        onglet=request.GET.get("onglet"),
+        type=request.GET.get("type"),
     )
-    return render(request, "demandes/liste.html", {"demandes": liste, "depuis": depuis})
+    return render(request, "demandes/liste.html", contexte)

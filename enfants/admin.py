@@ -21,9 +21,10 @@ from enfants.models import (
     Structure,
     Vaccination,
 )
+from enfants.services import familles_inscrites
 from familles import admin as familles_admin
 from familles.admin import VIDE, HistoriqueAdmin, lien_admin
-from familles.models import Famille, Responsable
+from familles.models import Famille, Message, Responsable
 
 PERMISSION_SANITAIRE = "enfants.voir_donnees_sanitaires"
 
@@ -471,3 +472,48 @@ class FermetureAdmin(PrestationChoixMixin, admin.ModelAdmin):
     @admin.display(description="fermé")
     def concerne(self, obj):
         return str(obj.prestation or obj.structure or "Tout le service")
+
+
+# --- Écrire aux familles (Boîte de réception) -------------------------------------------------
+# La page « Écrire aux familles » est celle de familles/admin.py ; choisir les familles d'une
+# structure ou d'une prestation demande les inscriptions, qui sont ici : on l'y ajoute, comme
+# la liste des enfants à la fiche famille.
+
+
+class EcrireAuxFamillesForm(familles_admin.EcrireAuxFamillesForm):
+    CHOIX = (
+        *familles_admin.EcrireAuxFamillesForm.CHOIX,
+        ("structure", "Les familles d'une structure"),
+        ("prestation", "Les familles d'une prestation"),
+    )
+
+    structure = forms.ModelChoiceField(
+        Structure.objects.all(),
+        label="Structure",
+        required=False,
+        error_messages={"required": "Choisissez la structure."},
+    )
+    prestation = forms.ModelChoiceField(
+        Prestation.objects.select_related("structure"),
+        label="Prestation",
+        required=False,
+        error_messages={"required": "Choisissez la prestation."},
+    )
+    field_order = ("destinataires", "famille", "structure", "prestation", "sujet", "corps")
+
+    def familles(self, *, au):
+        choix, valeur = self.choix
+        if choix in ("structure", "prestation"):
+            return familles_inscrites(**{choix: valeur}, au=au)
+        return super().familles(au=au)
+
+
+admin.site.unregister(Message)
+
+
+@admin.register(Message)
+class MessageAdmin(familles_admin.MessageAdmin):
+    """Les messages de familles/admin.py ; « Écrire aux familles » choisit aussi par structure
+    et par prestation."""
+
+    ecrire_form = EcrireAuxFamillesForm

@@ -1,7 +1,5 @@
-from django.urls import path
+"""Les pages de l'application enfants. « Mes enfants » et ses demandes sont dans
+`demandes/urls_enfants.py` : elles montrent ce qui est en attente, et `enfants` ne dépend pas
+de `demandes`."""
 
-from enfants import views
-
-urlpatterns = [
-    path("mes-enfants/", views.mes_enfants, name="mes_enfants"),
-]
+urlpatterns = []

@@ -1,12 +1,5 @@
-"""« Mes enfants » d'un parent connecté."""
+"""Les pages de l'application enfants.
 
-from django.shortcuts import render
-
-from enfants.models import Enfant
-from familles.acces import famille_requise
-
-
-@famille_requise
-def mes_enfants(request):
-    enfants = Enfant.objects.filter(famille=request.famille).order_by("date_naissance", "prenom")
-    return render(request, "enfants/mes_enfants.html", {"enfants": enfants})
+« Mes enfants » et la fiche de chaque enfant sont dans `demandes/vues_enfants.py` : elles
+montrent les demandes en attente, et `enfants` ne dépend jamais de `demandes`.
+"""

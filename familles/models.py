@@ -1,3 +1,5 @@
+from pathlib import PurePosixPath
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.validators import RegexValidator
@@ -227,6 +229,11 @@ class Message(models.Model):
     def est_lu(self):
         return self.lu_le is not None
 
+    @property
+    def nom_piece_jointe(self):
+        """Le nom du fichier joint, sans son dossier de rangement."""
+        return PurePosixPath(self.piece_jointe.name).name if self.piece_jointe else ""
+
 
 class Document(models.Model):
     """Ce que le service publie dans « Infos./Documents » : une information ou un formulaire."""
@@ -257,3 +264,13 @@ class Document(models.Model):
 
     def __str__(self):
         return self.titre
+
+    @property
+    def nom_fichier(self):
+        """Le nom du fichier, sans son dossier de rangement."""
+        return PurePosixPath(self.fichier.name).name if self.fichier else ""
+
+    @property
+    def format_fichier(self):
+        """« PDF », « DOCX »… : ce que le parent va télécharger."""
+        return PurePosixPath(self.fichier.name).suffix.lstrip(".").upper() if self.fichier else ""

@@ -1,12 +1,24 @@
 """Ce que le service dit à une famille : un message dans sa Boîte de réception et un courriel
-aux responsables qui l'acceptent (« Autorisation courriel »)."""
+aux responsables qui l'acceptent (« Autorisation courriel »).
+
+Chaque courriel part en texte et en HTML, tiré de `templates/courriels/<gabarit>.txt|.html`
+(la mise en page commune `_base.html`, la signature du service `_signature.txt`). Seule la
+réinitialisation du mot de passe (portail/views.py) part sans regarder l'autorisation : on la
+demande soi-même.
+"""
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 
 from familles.models import Message
+
+
+def lien_portail(chemin):
+    """L'adresse absolue d'une page du portail, pour un courriel (réglage PORTAIL_URL)."""
+    return settings.PORTAIL_URL.rstrip("/") + chemin
 
 
 def destinataires(famille):
@@ -24,7 +36,12 @@ def envoyer_courriel(*, adresses, sujet, gabarit, contexte):
     annulée."""
     if not adresses:
         return
-    contexte = {"collectivite": settings.COLLECTIVITE, "sujet": sujet, **contexte}
+    contexte = {
+        "collectivite": settings.COLLECTIVITE,
+        "portail_url": lien_portail("/"),
+        "sujet": sujet,
+        **contexte,
+    }
     texte = render_to_string(f"courriels/{gabarit}.txt", contexte)
     html = render_to_string(f"courriels/{gabarit}.html", contexte)
 
@@ -39,18 +56,69 @@ def envoyer_courriel(*, adresses, sujet, gabarit, contexte):
     transaction.on_commit(envoyer)
 
 
-def notifier_famille(*, famille, sujet, gabarit, contexte=None, auteur=None):
-    """Écrit à la famille : un message dans sa Boîte de réception (le texte du courriel) et le
-    même courriel à ses responsables qui l'acceptent. Renvoie le message."""
+def notifier_famille(
+    *,
+    famille,
+    sujet,
+    gabarit,
+    contexte=None,
+    auteur=None,
+    corps=None,
+    piece_jointe=None,
+    en_reponse_a=None,
+    sujet_courriel=None,
+):
+    """Écrit à la famille : un message dans sa Boîte de réception et un courriel à ses
+    responsables qui l'acceptent. Renvoie le message.
+
+    Sans `corps`, le message est le texte même du courriel (une décision, un avis). Avec
+    `corps` (ce qu'un agent a écrit), le message garde ce texte et sa pièce jointe, et le
+    courriel tiré du gabarit l'annonce : il reçoit `message` et `lien` (l'adresse du message)
+    dans son contexte, et part sous `sujet_courriel` s'il est donné.
+    """
     contexte = {"famille": famille, "collectivite": settings.COLLECTIVITE, **(contexte or {})}
+    if corps is None:
+        corps = render_to_string(f"courriels/{gabarit}.txt", {"sujet": sujet, **contexte}).strip()
     message = Message.objects.create(
         famille=famille,
         sens=Message.Sens.VERS_FAMILLE,
+        en_reponse_a=en_reponse_a,
         sujet=sujet,
-        corps=render_to_string(f"courriels/{gabarit}.txt", {"sujet": sujet, **contexte}).strip(),
+        corps=corps,
+        piece_jointe=piece_jointe or "",
         auteur=auteur,
     )
+    contexte = {
+        "message": message,
+        "lien": lien_portail(reverse("message", args=[message.pk])),
+        **contexte,
+    }
     envoyer_courriel(
-        adresses=destinataires(famille), sujet=sujet, gabarit=gabarit, contexte=contexte
+        adresses=destinataires(famille),
+        sujet=sujet_courriel or sujet,
+        gabarit=gabarit,
+        contexte=contexte,
     )
     return message
+
+
+def envoyer_confirmation_reservations(*, famille, lignes):
+    """Confirme par courriel les réservations d'une famille (pour le planning).
+
+    `lignes` : des objets ou des dictionnaires qui ont `enfant` (un Enfant ou un prénom),
+    `prestation` (une Prestation ou un libellé), `date` et `etat` (« Réservé », « Demande en
+    attente »…). Le planning reste la référence : ce courriel ne crée pas de message.
+    """
+    lignes = list(lignes)
+    if not lignes:
+        return
+    envoyer_courriel(
+        adresses=destinataires(famille),
+        sujet="Portail Familles : vos réservations",
+        gabarit="reservations",
+        contexte={
+            "famille": famille,
+            "lignes": lignes,
+            "lien": lien_portail(reverse("mes_enfants")),
+        },
+    )

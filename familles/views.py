@@ -1,27 +1,151 @@
-"""« Mon compte » et la « Boîte de réception » d'un parent connecté."""
+"""La « Boîte de réception » et « Infos./Documents » d'un parent connecté."""
 
-from django.shortcuts import render
+import logging
+import os
 
-from familles.acces import famille_requise
-from familles.models import Message
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from familles import services
+from familles.acces import famille_requise, responsable_connecte
+from familles.forms import MessageForm, ReponseForm
+from familles.models import Document, Message
+
+logger = logging.getLogger(__name__)
+
+MESSAGES_PAR_PAGE = 20
 
 
-@famille_requise
-def mon_compte(request):
-    """Les informations de la famille : le responsable connecté, l'autre responsable, les
-    informations fiscales et CAF (lecture seule)."""
-    conjoint = request.famille.responsables.exclude(pk=request.responsable.pk).first()
+# --- Boîte de réception ----------------------------------------------------------------------
+
+
+def _get_message_for_famille(request, pk):
+    """Un message de la famille connectée, ou 404 (celui d'une autre famille n'existe pas)."""
+    return get_object_or_404(
+        Message.objects.select_related("en_reponse_a"), pk=pk, famille=request.famille
+    )
+
+
+def _get_message_for_user(request, pk):
+    """Un message que le compte connecté peut consulter : tous pour un agent qui voit les
+    messages, ceux de sa famille pour un parent ; 404 sinon."""
+    messages_visibles = Message.objects.all()
+    if not (request.user.is_staff and request.user.has_perm("familles.view_message")):
+        responsable = responsable_connecte(request)
+        if responsable is None:
+            raise Http404
+        messages_visibles = messages_visibles.filter(famille_id=responsable.famille_id)
+    return get_object_or_404(messages_visibles, pk=pk)
+
+
+def _telecharger(fichier):
+    """Le fichier en téléchargement (jamais affiché dans la page), sous son nom."""
+    try:
+        contenu = fichier.open("rb")
+    except FileNotFoundError:
+        logger.error("Fichier introuvable dans le stockage : %s", fichier.name)
+        raise Http404("Ce fichier n'est plus disponible.") from None
+    return FileResponse(contenu, as_attachment=True, filename=os.path.basename(fichier.name))
+
+
+def _page_du_fil(request, message, formulaire=None):
+    racine = services.racine(message)
+    services.marquer_fil_lu(racine=racine, sens=Message.Sens.VERS_FAMILLE)
     return render(
         request,
-        "familles/mon_compte.html",
-        {"famille": request.famille, "responsable": request.responsable, "conjoint": conjoint},
+        "familles/message.html",
+        {
+            "racine": racine,
+            "fil": services.fil(racine),
+            "form": formulaire or ReponseForm(),
+            "onglet": "boite",
+        },
     )
 
 
 @famille_requise
 def boite(request):
-    """Les messages du service à la famille, les plus récents d'abord."""
-    messages_recus = Message.objects.filter(
-        famille=request.famille, sens=Message.Sens.VERS_FAMILLE
-    ).order_by("-date_envoi")
-    return render(request, "familles/boite.html", {"messages_recus": messages_recus})
+    """Les conversations de la famille, la plus récente d'abord, les non lues signalées."""
+    page = Paginator(services.fils_de_la_famille(famille=request.famille), MESSAGES_PAR_PAGE)
+    return render(request, "familles/boite.html", {"page": page.get_page(request.GET.get("page"))})
+
+
+@famille_requise
+def message(request, pk):
+    """Une conversation : ses messages dans l'ordre, marqués lus en s'ouvrant, et « Répondre »."""
+    return _page_du_fil(request, _get_message_for_famille(request, pk))
+
+
+@famille_requise
+@require_POST
+def repondre(request, pk):
+    """La réponse de la famille dans une conversation."""
+    message = _get_message_for_famille(request, pk)
+    formulaire = ReponseForm(request.POST, request.FILES)
+    if not formulaire.is_valid():
+        return _page_du_fil(request, message, formulaire)
+    services.repondre_au_service(message=message, par=request.user, **formulaire.cleaned_data)
+    messages.success(request, "Votre réponse a été envoyée au service enfance.")
+    return redirect("message", pk=services.racine(message).pk)
+
+
+@famille_requise
+def ecrire_au_service(request):
+    """« Écrire au service » : un sujet, un message, une pièce jointe facultative."""
+    if request.method == "POST":
+        formulaire = MessageForm(request.POST, request.FILES)
+    else:
+        formulaire = MessageForm()
+    if formulaire.is_bound and formulaire.is_valid():
+        envoye = services.envoyer_message_au_service(
+            famille=request.famille, par=request.user, **formulaire.cleaned_data
+        )
+        messages.success(request, "Votre message a été envoyé au service enfance.")
+        return redirect("message", pk=envoye.pk)
+    return render(
+        request,
+        "familles/message_ecrire.html",
+        {"form": formulaire, "onglet": "boite"},
+    )
+
+
+@login_required
+def piece_jointe(request, pk):
+    """La pièce jointe d'un message, pour la famille du message et pour le service seulement :
+    les fichiers déposés ne sont jamais servis par une adresse publique."""
+    message = _get_message_for_user(request, pk)
+    if not message.piece_jointe:
+        raise Http404
+    return _telecharger(message.piece_jointe)
+
+
+# --- Infos./Documents ------------------------------------------------------------------------
+
+
+@famille_requise
+def infos(request):
+    """Ce que le service a publié : des informations (texte, lien) et des formulaires."""
+    documents = Document.objects.filter(publie=True)
+    return render(
+        request,
+        "familles/infos.html",
+        {
+            "informations": [d for d in documents if d.genre == Document.Genre.INFORMATION],
+            "formulaires": [d for d in documents if d.genre == Document.Genre.FORMULAIRE],
+            "onglet": "accueil",
+        },
+    )
+
+
+@login_required
+def formulaire(request, pk):
+    """Le fichier d'un document publié (un agent peut aussi ouvrir ceux qu'il n'a pas encore
+    publiés) ; 404 sinon."""
+    documents = Document.objects.exclude(fichier="")
+    if not (request.user.is_staff and request.user.has_perm("familles.view_document")):
+        documents = documents.filter(publie=True)
+    return _telecharger(get_object_or_404(documents, pk=pk).fichier)

@@ -169,6 +169,8 @@ DEFAULT_FROM_EMAIL = env(
     "DEFAULT_FROM_EMAIL", default="Service enfance Val Vanoise <adminenfance@valvanoise.fr>"
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# L'adresse publique du portail, pour les liens des courriels.
+PORTAIL_URL = env("PORTAIL_URL", default="http://127.0.0.1:8000")
 
 # La collectivité : en-tête des pages, des courriels et des factures.
 COLLECTIVITE = {

@@ -64,10 +64,12 @@ def sans_espaces(valeur):
 
 
 class TelephoneField(forms.CharField):
+    """Un numéro français, enregistré sous la forme « 06 12 34 56 78 »."""
+
     def __init__(self, **kwargs):
         kwargs.setdefault("max_length", 20)
+        kwargs.setdefault("widget", forms.TextInput(attrs={"type": "tel", "inputmode": "tel"}))
         super().__init__(**kwargs)
-        self.widget.input_type = "tel"
 
     def clean(self, value):
         valeur = super().clean(value)

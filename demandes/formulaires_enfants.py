@@ -6,11 +6,11 @@ au service des demandes, qui ne garde que les champs changés. Le formulaire par
 actuelles (`initial`).
 """
 
-import phonenumbers
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from demandes.forms import TelephoneField
 from enfants.models import Enfant, FicheSanitaire, PersonneAutorisee, Vaccination
 
 AGE_MAXIMUM = 18
@@ -24,32 +24,6 @@ VACCINS_COURANTS = (
     "ROR (rougeole, oreillons, rubéole)",
     "BCG",
 )
-
-
-def telephone_francais(saisie):
-    """« 0612345678 », « +33 6 12 34 56 78 » → « 06 12 34 56 78 » ; sinon une erreur lisible."""
-    try:
-        numero = phonenumbers.parse(saisie, "FR")
-    except phonenumbers.NumberParseException:
-        numero = None
-    if numero is None or not phonenumbers.is_valid_number_for_region(numero, "FR"):
-        raise ValidationError(
-            "Saisissez un numéro de téléphone français valide, par exemple 06 12 34 56 78.",
-            code="telephone",
-        )
-    return phonenumbers.format_number(numero, phonenumbers.PhoneNumberFormat.NATIONAL)
-
-
-class TelephoneField(forms.CharField):
-    """Un numéro français, enregistré sous la forme « 06 12 34 56 78 »."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("widget", forms.TextInput(attrs={"type": "tel", "inputmode": "tel"}))
-        super().__init__(**kwargs)
-
-    def clean(self, value):
-        valeur = super().clean(value)
-        return telephone_francais(valeur) if valeur else valeur
 
 
 class ChampDate(forms.DateField):

@@ -679,11 +679,19 @@ class MessageAdmin(admin.ModelAdmin):
                     corps=formulaire.cleaned_data["corps"],
                 )
                 nombre = len(envoyes)
-                self.message_user(
-                    request,
-                    f"Message envoyé à {nombre} famille{'s' if nombre > 1 else ''}.",
-                    messages.SUCCESS,
-                )
+                if nombre:
+                    self.message_user(
+                        request,
+                        f"Message envoyé à {nombre} famille{'s' if nombre > 1 else ''}.",
+                        messages.SUCCESS,
+                    )
+                else:
+                    self.message_user(
+                        request,
+                        "Ces familles ont déjà reçu ce message il y a quelques minutes : "
+                        "rien n'a été renvoyé.",
+                        messages.WARNING,
+                    )
                 return redirect("admin:familles_message_changelist")
         contexte = {
             **self.admin_site.each_context(request),

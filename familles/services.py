@@ -8,13 +8,15 @@ Une conversation est un fil d'un seul niveau : le premier message (la racine) et
 qui pointent toutes vers lui (`en_reponse_a`).
 """
 
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Case, Count, IntegerField, Max, Q, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from familles.models import Message
+from familles.models import Famille, Message
 from familles.notifications import notifier_famille
 
 SUJET_COURRIEL = "Portail Familles : vous avez un nouveau message"
@@ -136,16 +138,33 @@ def repondre_a_la_famille(*, message, par, corps, piece_jointe=None):
     )
 
 
+# Un envoi groupé identique (même sujet, même texte) à une famille qui l'a reçu il y a moins
+# de ce délai n'est pas refait : un double clic sur « Envoyer » n'écrit pas deux fois.
+DELAI_DOUBLON = datetime.timedelta(minutes=10)
+
+
 @transaction.atomic
 def ecrire_aux_familles(*, familles, par, sujet, corps):
     """Le même message à plusieurs familles : un seul par famille, même quand elle figure
-    plusieurs fois (deux enfants inscrits), et tous ou aucun. Renvoie les messages envoyés."""
+    plusieurs fois (deux enfants inscrits), et tous ou aucun. Les familles sont verrouillées
+    le temps de l'envoi, si bien que deux envois simultanés du même message n'en font qu'un.
+    Renvoie les messages envoyés."""
     sujet, corps = _texte(sujet, "Le sujet"), _texte(corps, "Le message")
-    deja = set()
-    envoyes = []
-    for famille in familles:
-        if famille.pk in deja:
-            continue
-        deja.add(famille.pk)
-        envoyes.append(ecrire_a_la_famille(famille=famille, par=par, sujet=sujet, corps=corps))
-    return envoyes
+    identifiants = sorted({famille.pk for famille in familles})
+    destinataires = list(
+        Famille.objects.select_for_update().filter(pk__in=identifiants).order_by("pk")
+    )
+    deja_recu = set(
+        Message.objects.filter(
+            famille_id__in=identifiants,
+            sens=Message.Sens.VERS_FAMILLE,
+            sujet=sujet[:200],
+            corps=corps,
+            date_envoi__gte=timezone.now() - DELAI_DOUBLON,
+        ).values_list("famille_id", flat=True)
+    )
+    return [
+        ecrire_a_la_famille(famille=famille, par=par, sujet=sujet, corps=corps)
+        for famille in destinataires
+        if famille.pk not in deja_recu
+    ]

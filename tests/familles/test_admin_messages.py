@@ -248,6 +248,25 @@ def test_ecrire_aux_familles_d_une_prestation_verifie_puis_envoie_un_message_par
     assert [courriel.to for courriel in mail.outbox] == [["jean.dupont@wanadoo.fr"]]
 
 
+def test_un_double_clic_sur_envoyer_n_ecrit_qu_une_fois(
+    client_agent, dupont, mercredi, inscrits, envoyer
+):
+    donnees = {
+        "destinataires": "prestation",
+        "prestation": mercredi.pk,
+        "sujet": "Sortie au lac",
+        "corps": "Prévoir un pique-nique.",
+        "envoyer": "1",
+    }
+
+    envoyer(client_agent, reverse(ECRIRE), donnees)
+    seconde = envoyer(client_agent, reverse(ECRIRE), donnees)
+
+    assert "déjà reçu ce message" in texte(seconde)
+    assert Message.objects.filter(famille=dupont).count() == 1
+    assert len(mail.outbox) == 1
+
+
 def test_ecrire_aux_familles_d_une_structure(client_agent, dupont, inscrits, envoyer):
     garderie = inscrits.enfants.get().inscriptions.get().prestation.structure
     donnees = {"destinataires": "structure", "structure": garderie.pk, "sujet": "S", "corps": "C"}

@@ -1,3 +1,5 @@
+import datetime
+
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
@@ -47,6 +49,10 @@ class Enfant(models.Model):
         "autorisation soins et hospitalisation d'urgence", default=False
     )
     date_creation = models.DateTimeField("créé le", default=timezone.now, editable=False)
+    # Le lien privé de l'agenda (iCalendar) des journées réservées ; le changer le révoque.
+    jeton_calendrier = models.UUIDField(
+        "jeton de l'agenda", null=True, blank=True, unique=True, editable=False
+    )
 
     history = HistoricalRecords()
 
@@ -199,7 +205,9 @@ class Prestation(models.Model):
         blank=True,
         help_text="Par exemple « jeudi » : réservable jusqu'au jeudi précédent à l'heure dite.",
     )
-    reservation_heure_limite = models.TimeField("réservation : heure limite", default="12:00")
+    reservation_heure_limite = models.TimeField(
+        "réservation : heure limite", default=datetime.time(12, 0)
+    )
     annulation_delai_jours = models.PositiveSmallIntegerField("annulation : jours avant", default=2)
     annulation_jour_semaine = models.PositiveSmallIntegerField(
         "annulation : ou bien le jour de la semaine précédente",
@@ -207,7 +215,9 @@ class Prestation(models.Model):
         null=True,
         blank=True,
     )
-    annulation_heure_limite = models.TimeField("annulation : heure limite", default="12:00")
+    annulation_heure_limite = models.TimeField(
+        "annulation : heure limite", default=datetime.time(12, 0)
+    )
     places = models.PositiveIntegerField(
         "places par jour", null=True, blank=True, help_text="Vide : sans limite."
     )

@@ -17,10 +17,13 @@ from django.urls import path
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from demandes.admin_dossier import apercu_piece
+from demandes.dossier import piece_de
 from demandes.forms import MotifRefusForm
 from demandes.lecture import lignes_de
 from demandes.models import Demande
 from demandes.services import DemandeImpossible, refuser_demande, valider_demande
+from dossiers.models import PieceDossier
 from enfants.admin import habilite_donnees_sanitaires
 from familles.admin import VIDE, LectureSeuleMixin, lien_admin
 from familles.models import Responsable
@@ -115,13 +118,28 @@ class DemandeAdmin(LectureSeuleMixin, admin.ModelAdmin):
         "decidee_par",
         "decidee_le",
         "motif_refus",
+        "document",
     )
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request).prefetch_related("famille__responsables")
         if not habilite_donnees_sanitaires(request.user):
-            queryset = queryset.exclude(type=Demande.Type.DONNEES_SANITAIRES)
+            queryset = queryset.exclude(type=Demande.Type.DONNEES_SANITAIRES).exclude(
+                type=Demande.Type.DOCUMENT,
+                cible_id__in=PieceDossier.objects.filter(
+                    type_document__donnees_sanitaires=True
+                ).values("pk"),
+            )
         return queryset
+
+    def get_fieldsets(self, request, obj=None):
+        """Une demande « Document du dossier » montre le document déposé (la visionneuse) à la
+        place de la comparaison des valeurs."""
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None and obj.type == Demande.Type.DOCUMENT:
+            premier, _comparaison, *decision = fieldsets
+            return (premier, ("Document déposé", {"fields": ("document",)}), *decision)
+        return fieldsets
 
     def has_decider_permission(self, request, obj=None):
         """Décider (valider, refuser) : le droit de modifier les demandes."""
@@ -292,6 +310,10 @@ class DemandeAdmin(LectureSeuleMixin, admin.ModelAdmin):
         if cible is None:
             return "La fiche n'existe plus."
         return lien_admin(cible)
+
+    @admin.display(description="document")
+    def document(self, obj):
+        return apercu_piece(piece_de(obj))
 
     @admin.display(description="champs changés")
     def changements(self, obj):

@@ -30,6 +30,7 @@ class Demande(models.Model):
         NOUVEL_ENFANT = "nouvel_enfant", "Nouvel enfant"
         RESERVATION = "reservation", "Réservations"
         ABSENCE = "absence", "Absences"
+        DOCUMENT = "document", "Document du dossier"
 
     TYPES_MON_COMPTE = (
         Type.RESPONSABLE,

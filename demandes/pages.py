@@ -12,6 +12,7 @@ from demandes.blocs import BLOCS, BLOCS_FAMILLE, BLOCS_RESPONSABLE, quotient_cal
 from demandes.lecture import entier_lisible, libelle_champ, valeur_lisible, valeurs_demandees
 from demandes.models import Demande
 from demandes.services import en_json
+from enfants.models import Journee
 from familles.models import Famille, Responsable
 
 # --- Mon compte ---------------------------------------------------------------------------
@@ -168,13 +169,19 @@ TYPES_COURTS = {
     Demande.Type.NOUVEL_ENFANT: "Nouvel enfant",
     Demande.Type.RESERVATION: "Réservations",
     Demande.Type.ABSENCE: "Absences",
+    Demande.Type.DOCUMENT: "Documents",
 }
 ONGLETS_LISTE = {
     "compte": ("Mon compte", Demande.TYPES_MON_COMPTE),
     "enfants": (
         "Mes enfants",
-        tuple(t for t in Demande.Type if t not in Demande.TYPES_MON_COMPTE),
+        tuple(
+            t
+            for t in Demande.Type
+            if t not in Demande.TYPES_MON_COMPTE and t != Demande.Type.DOCUMENT
+        ),
     ),
+    "dossier": ("Mon dossier", (Demande.Type.DOCUMENT,)),
 }
 
 
@@ -189,11 +196,25 @@ def un_mois_avant(jour):
 class DemandeLue:
     demande: Demande
     lignes: list  # (libellé, valeur demandée)
+    journee: Journee | None = None  # le jour d'une réservation ou d'une absence
+
+
+# Les demandes qui visent une journée du planning : la liste dit laquelle (prestation, date).
+TYPES_DU_PLANNING = (Demande.Type.RESERVATION, Demande.Type.ABSENCE)
+
+
+def _journees_visees(demandes):
+    """Les journées visées par les réservations et absences de la liste : une requête."""
+    ids = {d.cible_id for d in demandes if d.type in TYPES_DU_PLANNING and d.cible_id}
+    if not ids:
+        return {}
+    return Journee.objects.select_related("prestation").in_bulk(ids)
 
 
 def page_liste(famille, aujourdhui, onglet=None, type=None):
     """« Liste des demandes » : les demandes de moins d'un mois d'un onglet, filtrées par type
-    (un type inconnu est ignoré), en trois tableaux. Une requête."""
+    (un type inconnu est ignoré), en trois tableaux. Une requête, et une pour les journées
+    visées par les réservations et les absences."""
     if type not in TYPES_COURTS:
         type = None
     if type is not None:
@@ -203,13 +224,18 @@ def page_liste(famille, aujourdhui, onglet=None, type=None):
     types = (type,) if type else ONGLETS_LISTE[onglet][1]
     depuis = un_mois_avant(aujourdhui)
     tableaux = {statut: [] for statut in Demande.Statut}
-    for demande in (
+    demandes = list(
         Demande.objects.filter(famille=famille, date_demande__date__gte=depuis, type__in=types)
         .exclude(statut=Demande.Statut.RETIREE)
         .select_related("enfant", "cible_type")
         .order_by("-date_demande")
-    ):
-        tableaux[demande.statut].append(DemandeLue(demande, valeurs_demandees(demande)))
+    )
+    journees = _journees_visees(demandes)
+    for demande in demandes:
+        journee = journees.get(demande.cible_id) if demande.type in TYPES_DU_PLANNING else None
+        tableaux[demande.statut].append(
+            DemandeLue(demande, valeurs_demandees(demande), journee=journee)
+        )
     return {
         "depuis": depuis,
         "onglet_liste": onglet,

@@ -153,6 +153,11 @@ def _verifier_habilitation(demande, agent):
 # Les types de demande qui ne se réduisent pas à écrire des champs dans une fiche (une
 # réservation, une absence…) enregistrent ici leur propre fonction : type → f(demande, agent).
 APPLICATIONS = {}
+# Ceux qui ont déjà écrit quelque chose en attendant la décision (une journée « en cours de
+# traitement ») enregistrent aussi ce que défait un refus, ou un retrait par la famille :
+# type → f(demande, par). Voir demandes/reservations.py.
+APPLICATIONS_REFUS = {}
+APPLICATIONS_RETRAIT = {}
 
 
 def raison_historique(demande):
@@ -234,6 +239,8 @@ def refuser_demande(*, demande, agent, motif):
     _verifier_habilitation(demande, agent)
     demande.statut = Demande.Statut.REFUSEE
     demande.motif_refus = motif
+    if demande.type in APPLICATIONS_REFUS:
+        APPLICATIONS_REFUS[demande.type](demande, agent)
     demande.decidee_par = agent
     demande.decidee_le = timezone.now()
     demande.save()
@@ -245,6 +252,8 @@ def refuser_demande(*, demande, agent, motif):
 def retirer_demande(*, demande, par):
     """La famille retire une demande encore en attente."""
     demande = _verrouiller_en_attente(demande)
+    if demande.type in APPLICATIONS_RETRAIT:
+        APPLICATIONS_RETRAIT[demande.type](demande, par)
     demande.statut = Demande.Statut.RETIREE
     demande.save(update_fields=["statut"])
     return demande

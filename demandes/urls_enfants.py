@@ -1,8 +1,27 @@
 """« Mes enfants » : la liste, la fiche de chaque enfant, et les demandes qui les concernent."""
 
-from django.urls import path
+import datetime
+
+from django.urls import path, register_converter
 
 from demandes import vues_enfants as vues
+from demandes import vues_planning as planning
+
+
+class JourConverter:
+    """« 2026-12-09 » ↔ date(2026, 12, 9) ; une date impossible (2026-02-30) ne correspond à
+    aucune page (404)."""
+
+    regex = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
+
+    def to_python(self, value):
+        return datetime.date.fromisoformat(value)
+
+    def to_url(self, value):
+        return value.isoformat() if isinstance(value, datetime.date) else value
+
+
+register_converter(JourConverter, "jour")
 
 urlpatterns = [
     path("mes-enfants/", vues.mes_enfants, name="mes_enfants"),
@@ -48,4 +67,42 @@ urlpatterns = [
         vues.enfant_autorisations,
         name="enfant_autorisations",
     ),
+    # Le planning
+    path("mes-enfants/<int:pk>/planning/", planning.planning, name="enfant_planning"),
+    path(
+        "mes-enfants/<int:pk>/planning/plusieurs-jours/",
+        planning.reserver_plusieurs_jours,
+        name="enfant_planning_periode",
+    ),
+    path(
+        "mes-enfants/<int:pk>/planning/agenda/",
+        planning.creer_agenda,
+        name="enfant_agenda_creer",
+    ),
+    path(
+        "mes-enfants/<int:pk>/planning/agenda/revoquer/",
+        planning.revoquer_agenda,
+        name="enfant_agenda_revoquer",
+    ),
+    path(
+        "mes-enfants/<int:pk>/planning/<int:prestation_pk>/<jour:jour>/",
+        planning.jour_planning,
+        name="enfant_planning_jour",
+    ),
+    path(
+        "mes-enfants/<int:pk>/planning/<int:prestation_pk>/<jour:jour>/reserver/",
+        planning.reserver_jour,
+        name="enfant_planning_reserver",
+    ),
+    path(
+        "mes-enfants/<int:pk>/planning/<int:prestation_pk>/<jour:jour>/annuler/",
+        planning.annuler_jour,
+        name="enfant_planning_annuler",
+    ),
+    path(
+        "mes-enfants/<int:pk>/planning/<int:prestation_pk>/<jour:jour>/absence/",
+        planning.absence_jour,
+        name="enfant_planning_absence",
+    ),
+    path("agenda/<uuid:jeton>.ics", planning.agenda, name="agenda"),
 ]

@@ -54,6 +54,7 @@ SECTIONS = {
     "personnes": ("Personnes autorisées", "enfant_personnes"),
     "sanitaire": ("Données sanitaires", "enfant_sanitaire"),
     "autorisations": ("Autorisations", "enfant_autorisations"),
+    "planning": ("Planning", "enfant_planning"),
 }
 EN_ATTENTE = Demande.Statut.EN_ATTENTE
 PERSONNES = Demande.Type.PERSONNES_AUTORISEES

@@ -6,9 +6,20 @@ les agents qui ont la permission « enfants.voir_donnees_sanitaires » les voien
 dans la fiche de l'enfant.
 """
 
-from django import forms
-from django.contrib import admin
+import datetime
 
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
+from django.contrib.admin.widgets import AdminTimeWidget
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+
+from enfants import presences, regles
 from enfants.models import (
     Enfant,
     Fermeture,
@@ -36,6 +47,39 @@ def habilite_donnees_sanitaires(user):
 def jours_abreges(jours):
     """« 1245 » → « Lu, Ma, Je, Ve », comme l'en-tête du planning."""
     return ", ".join(Jour(int(c)).label[:2].capitalize() for c in jours) or VIDE
+
+
+class JoursWidget(forms.CheckboxSelectMultiple):
+    class Media:
+        css = {"all": ("css/admin_jours.css",)}
+
+
+class JoursSemaineField(forms.MultipleChoiceField):
+    """Des cases à cocher lundi … dimanche pour un champ texte « 1234567 » (jours d'ouverture
+    d'une prestation, jours réguliers d'une inscription)."""
+
+    def __init__(self, *, abrege=False, **kwargs):
+        choix = [(str(jour.value), jour.label.capitalize()) for jour in Jour]
+        if abrege:
+            choix = [(valeur, libelle[:2]) for valeur, libelle in choix]
+        kwargs.setdefault("widget", JoursWidget(attrs={"class": "jours"}))
+        super().__init__(choices=choix, **kwargs)
+
+    def prepare_value(self, value):
+        return list(value) if isinstance(value, str) else value
+
+    def clean(self, value):
+        return "".join(sorted(super().clean(value)))
+
+
+PERMISSION_PRESENCES = "enfants.change_journee"
+
+
+def lien_feuille_de_presence(prestation, jour=None):
+    parametres = f"?prestation={prestation.pk}"
+    if jour is not None:
+        parametres += f"&date={jour:%Y-%m-%d}"
+    return reverse("admin:enfants_journee_feuille_de_presence") + parametres
 
 
 class PrestationListFilter(admin.RelatedFieldListFilter):
@@ -152,8 +196,22 @@ class VaccinationInline(DonneesSanitairesMixin, admin.TabularInline):
     fields = ("vaccin", "date")
 
 
+class InscriptionInlineForm(forms.ModelForm):
+    jours_reguliers = JoursSemaineField(
+        abrege=True,
+        required=False,
+        label="Jours réguliers",
+        help_text="Accueil régulier ces jours-là ; aucun : à la demande.",
+    )
+
+    class Meta:
+        model = Inscription
+        fields = ("prestation", "responsable", "date_debut", "date_fin", "jours_reguliers")
+
+
 class InscriptionInline(PrestationChoixMixin, admin.TabularInline):
     model = Inscription
+    form = InscriptionInlineForm
     extra = 0
     classes = ("sans-titre",)
     fields = ("prestation", "responsable", "date_debut", "date_fin", "jours_reguliers")
@@ -323,60 +381,168 @@ class StructureAdmin(admin.ModelAdmin):
         return ", ".join(p.nom for p in obj.prestations.all()) or VIDE
 
 
+class PrestationForm(forms.ModelForm):
+    jours_ouverture = JoursSemaineField(
+        label="Jours d'ouverture",
+        error_messages={"required": "Cochez au moins un jour d'ouverture."},
+    )
+
+    class Meta:
+        model = Prestation
+        fields = (
+            "structure",
+            "nom",
+            "ordre",
+            "active",
+            "jours_ouverture",
+            "periode",
+            "places",
+            "reservation_delai_jours",
+            "reservation_jour_semaine",
+            "reservation_heure_limite",
+            "annulation_delai_jours",
+            "annulation_jour_semaine",
+            "annulation_heure_limite",
+            "validation_automatique",
+        )
+        widgets = {
+            "reservation_heure_limite": AdminTimeWidget(format="%H:%M"),
+            "annulation_heure_limite": AdminTimeWidget(format="%H:%M"),
+        }
+
+
+DELAIS = (
+    "Deux façons de fixer la limite : « N jours avant » la journée à l'heure limite (2 jours "
+    "avant à 12:00 : jusqu'au lundi midi pour un mercredi), ou bien un jour de la semaine "
+    "précédente (jeudi à 12:00 : jusqu'au jeudi précédent à midi). Le jour de la semaine, "
+    "s'il est choisi, l'emporte sur le nombre de jours."
+)
+
+
 @admin.register(Prestation)
 class PrestationAdmin(admin.ModelAdmin):
+    form = PrestationForm
+    change_form_template = "admin/enfants/prestation/change_form.html"
     list_display = (
         "nom",
         "structure",
-        "jours",
-        "periode",
-        "places",
-        "validation_automatique",
-        "active",
-        "ordre",
+        "ouverture",
+        "delais",
+        "acceptee_aussitot",
+        "presences",
     )
     list_filter = ("structure", "periode", "active", "validation_automatique")
     list_select_related = ("structure",)
     search_fields = ("nom", "structure__nom")
     ordering = ("structure__ordre", "structure__nom", "ordre", "nom")
-    fieldsets = (
-        (None, {"fields": ("structure", "nom", "ordre", "active")}),
-        ("Ouverture", {"fields": ("jours_ouverture", "periode", "places")}),
-        (
-            "Réservations",
-            {
-                "description": (
-                    "Une réservation est possible jusqu'à N jours avant la journée, à l'heure "
-                    "limite ; ou bien, si un jour de la semaine est choisi, jusqu'à ce jour de "
-                    "la semaine précédente à l'heure limite."
-                ),
-                "fields": (
-                    ("reservation_delai_jours", "reservation_jour_semaine"),
-                    "reservation_heure_limite",
-                ),
-            },
-        ),
-        (
-            "Annulations",
-            {
-                "description": (
-                    "Une absence déclarée avant ce délai est excusée ; après, elle est facturée."
-                ),
-                "fields": (
-                    ("annulation_delai_jours", "annulation_jour_semaine"),
-                    "annulation_heure_limite",
-                ),
-            },
-        ),
-        ("Décision", {"fields": ("validation_automatique",)}),
-    )
+    readonly_fields = ("reservation_en_clair", "annulation_en_clair")
+
+    def get_fieldsets(self, request, obj=None):
+        return (
+            (None, {"fields": ("structure", "nom", "ordre", "active")}),
+            (
+                "Ouverture",
+                {
+                    "description": (
+                        "La prestation accueille les jours cochés, pendant la période choisie, "
+                        "sauf les jours fériés et les fermetures (menu « Fermetures »). Jours "
+                        "fériés et vacances scolaires viennent du calendrier officiel "
+                        "(bibliothèque holidays) ; les vacances sont celles de la zone "
+                        f"{settings.ZONE_SCOLAIRE}, fixée pour tout le portail par le réglage "
+                        "ZONE_SCOLAIRE du serveur (zone A pour la Savoie)."
+                    ),
+                    "fields": ("jours_ouverture", "periode", "places"),
+                },
+            ),
+            (
+                "Délai de réservation",
+                {
+                    "description": DELAIS + " Après la limite, le portail refuse la réservation.",
+                    "fields": (
+                        ("reservation_delai_jours", "reservation_jour_semaine"),
+                        "reservation_heure_limite",
+                        "reservation_en_clair",
+                    ),
+                },
+            ),
+            (
+                "Délai d'annulation",
+                {
+                    "description": DELAIS
+                    + " Avant la limite, la famille annule, ou déclare une absence excusée (non "
+                    "facturée) ; après, l'absence est « Absent facturé ».",
+                    "fields": (
+                        ("annulation_delai_jours", "annulation_jour_semaine"),
+                        "annulation_heure_limite",
+                        "annulation_en_clair",
+                    ),
+                },
+            ),
+            (
+                "Décision",
+                {
+                    "description": (
+                        "Cochée : une demande conforme aux règles est acceptée aussitôt. "
+                        "Décochée : la journée est « en cours de traitement » et la demande "
+                        "attend votre décision dans « Demandes ». Un jour complet met la "
+                        "demande en liste d'attente ; elle passe, dans l'ordre, dès qu'une "
+                        "place se libère, et la famille en est prévenue."
+                    ),
+                    "fields": ("validation_automatique",),
+                },
+            ),
+        )
 
     @admin.display(description="jours", ordering="jours_ouverture")
     def jours(self, obj):
         return jours_abreges(obj.jours_ouverture)
 
+    @admin.display(description="réservation jusqu'à")
+    def reservation_en_clair(self, obj):
+        return regles.delai_reservation_en_clair(obj) if obj.pk else VIDE
+
+    @admin.display(description="annulation jusqu'à")
+    def annulation_en_clair(self, obj):
+        return regles.delai_annulation_en_clair(obj) if obj.pk else VIDE
+
+    @admin.display(description="ouverture")
+    def ouverture(self, obj):
+        places = f"{obj.places} places par jour" if obj.places is not None else "places sans limite"
+        return format_html(
+            "{}<br>{}<br>{}", jours_abreges(obj.jours_ouverture), obj.get_periode_display(), places
+        )
+
+    @admin.display(description="délais")
+    def delais(self, obj):
+        return format_html(
+            "réserver {}<br>annuler {}",
+            regles.delai_reservation_en_clair(obj),
+            regles.delai_annulation_en_clair(obj),
+        )
+
+    @admin.display(description="aussitôt", boolean=True, ordering="validation_automatique")
+    def acceptee_aussitot(self, obj):
+        return obj.validation_automatique
+
+    @admin.display(description="présences")
+    def presences(self, obj):
+        return format_html('<a href="{}">Feuille de présence</a>', lien_feuille_de_presence(obj))
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        context["peut_pointer"] = request.user.has_perm(PERMISSION_PRESENCES)
+        return super().render_change_form(request, context, *args, **kwargs)
+
 
 class InscriptionForm(forms.ModelForm):
+    jours_reguliers = JoursSemaineField(
+        required=False,
+        label="Jours réguliers",
+        help_text=(
+            "Accueil « Régulier » : l'enfant a sa place ces jours-là sans les réserver (il "
+            "compte dans les places du jour). Aucun jour coché : accueil à la demande."
+        ),
+    )
+
     class Meta:
         model = Inscription
         fields = (
@@ -406,7 +572,7 @@ class InscriptionAdmin(PrestationChoixMixin, admin.ModelAdmin):
         "responsable",
         "date_debut",
         "date_fin",
-        "jours_reguliers",
+        "jours",
     )
     list_filter = (("prestation", PrestationListFilter), "prestation__structure", "date_debut")
     list_select_related = ("enfant__famille", "prestation__structure", "responsable")
@@ -429,6 +595,74 @@ class InscriptionAdmin(PrestationChoixMixin, admin.ModelAdmin):
     def famille_numero(self, obj):
         return obj.enfant.famille.numero
 
+    @admin.display(description="jours réguliers", ordering="jours_reguliers")
+    def jours(self, obj):
+        return jours_abreges(obj.jours_reguliers)
+
+
+class ChoixFeuilleForm(forms.Form):
+    prestation = forms.ModelChoiceField(
+        Prestation.objects.select_related("structure"),
+        label="Prestation",
+        error_messages={
+            "required": "Choisissez la prestation.",
+            "invalid_choice": "Choisissez la prestation.",
+        },
+    )
+    date = forms.DateField(
+        label="Date",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"required": "Indiquez la date.", "invalid": "Indiquez une date valide."},
+    )
+
+
+class FeuilleDePresenceForm(forms.Form):
+    """Un groupe de boutons Présent / Absent excusé / Absent facturé par enfant attendu."""
+
+    def __init__(self, *args, lignes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lignes = lignes
+        choix = [(etat.value, etat.label) for etat in presences.ETATS_DE_PRESENCE]
+        for ligne in lignes:
+            self.fields[self.nom(ligne)] = forms.ChoiceField(
+                label=f"{ligne.enfant.prenom} {ligne.enfant.nom}",
+                choices=choix,
+                required=False,
+                initial=ligne.etat if ligne.etat in presences.ETATS_DE_PRESENCE else None,
+                widget=forms.RadioSelect(attrs={"class": "radiolist inline"}),
+            )
+
+    @staticmethod
+    def nom(ligne):
+        return f"enfant_{ligne.enfant.pk}"
+
+    def lignes_et_champs(self):
+        return [(ligne, self[self.nom(ligne)]) for ligne in self.lignes]
+
+    def etats(self):
+        return {
+            ligne.enfant.pk: self.cleaned_data[self.nom(ligne)]
+            for ligne in self.lignes
+            if self.cleaned_data.get(self.nom(ligne))
+        }
+
+
+def resume_des_presences(decompte, total):
+    """« 12 présents, 1 absent excusé, 0 absent facturé » (et les enfants non pointés)."""
+    morceaux = []
+    for etat, singulier, pluriel in (
+        (Journee.Etat.PRESENT, "présent", "présents"),
+        (Journee.Etat.ABSENT_EXCUSE, "absent excusé", "absents excusés"),
+        (Journee.Etat.ABSENT_FACTURE, "absent facturé", "absents facturés"),
+    ):
+        nombre = decompte.get(etat, 0)
+        morceaux.append(f"{nombre} {pluriel if nombre > 1 else singulier}")
+    resume = ", ".join(morceaux)
+    sans_etat = total - sum(decompte.values())
+    if sans_etat:
+        resume += f" ; {sans_etat} enfant{'s' if sans_etat > 1 else ''} sans présence notée"
+    return resume
+
 
 @admin.register(Journee)
 class JourneeAdmin(PrestationChoixMixin, HistoriqueAdmin):
@@ -447,8 +681,9 @@ class JourneeAdmin(PrestationChoixMixin, HistoriqueAdmin):
     date_hierarchy = "date"
     ordering = ("-date", "prestation__structure__ordre", "prestation__ordre", "enfant__nom")
     autocomplete_fields = ("enfant",)
-    readonly_fields = ("modifiee_par", "modifiee_le")
+    readonly_fields = ("demandee_le", "modifiee_par", "modifiee_le")
     fields = ("enfant", "prestation", "date", "etat", "reservee", "motif", *readonly_fields)
+    change_list_template = "admin/enfants/journee/change_list.html"
 
     @admin.display(description="N° famille", ordering="enfant__famille__numero")
     def famille_numero(self, obj):
@@ -457,6 +692,78 @@ class JourneeAdmin(PrestationChoixMixin, HistoriqueAdmin):
     def save_model(self, request, obj, form, change):
         obj.modifiee_par = request.user
         super().save_model(request, obj, form, change)
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "peut_pointer": request.user.has_perm(PERMISSION_PRESENCES),
+        }
+        return super().changelist_view(request, extra_context)
+
+    def get_urls(self):
+        return [
+            path(
+                "feuille-de-presence/",
+                self.admin_site.admin_view(self.feuille_de_presence_view),
+                name="enfants_journee_feuille_de_presence",
+            ),
+            *super().get_urls(),
+        ]
+
+    def feuille_de_presence_view(self, request):
+        """« Feuille de présence » : les enfants attendus d'une prestation un jour donné
+        (aujourd'hui par défaut), pointés Présent / Absent excusé / Absent facturé d'un coup."""
+        if not request.user.has_perm(PERMISSION_PRESENCES):
+            raise PermissionDenied
+        aujourd_hui = timezone.localdate()
+        choix = ChoixFeuilleForm(
+            {
+                "prestation": request.GET.get("prestation", ""),
+                "date": request.GET.get("date") or f"{aujourd_hui:%Y-%m-%d}",
+            }
+            if "prestation" in request.GET
+            else None,
+            initial={"date": aujourd_hui},
+        )
+        contexte = {
+            **self.admin_site.each_context(request),
+            "title": "Feuille de présence",
+            "opts": self.opts,
+            "choix": choix,
+        }
+        if choix.is_bound and choix.is_valid():
+            prestation, jour = choix.cleaned_data["prestation"], choix.cleaned_data["date"]
+            lignes = presences.feuille_de_presence(prestation=prestation, jour=jour)
+            feuille = FeuilleDePresenceForm(
+                request.POST if request.method == "POST" else None, lignes=lignes
+            )
+            if request.method == "POST" and feuille.is_valid():
+                decompte = presences.enregistrer_presences(
+                    prestation=prestation, jour=jour, etats=feuille.etats(), par=request.user
+                )
+                self.message_user(
+                    request,
+                    f"Feuille de présence du {regles.jour_en_clair(jour)} {jour.year} "
+                    f"enregistrée : {resume_des_presences(decompte, len(lignes))}.",
+                    messages.SUCCESS,
+                )
+                return redirect(lien_feuille_de_presence(prestation, jour))
+            un_jour = datetime.timedelta(days=1)
+            contexte.update(
+                title=f"Feuille de présence — {prestation}",
+                prestation=prestation,
+                jour=jour,
+                jour_en_clair=f"{regles.jour_en_clair(jour).capitalize()} {jour.year}",
+                fermeture=regles.raison_de_fermeture(
+                    prestation,
+                    jour,
+                    Fermeture.objects.filter(date_debut__lte=jour, date_fin__gte=jour),
+                ),
+                feuille=feuille,
+                veille=lien_feuille_de_presence(prestation, jour - un_jour),
+                lendemain=lien_feuille_de_presence(prestation, jour + un_jour),
+            )
+        return TemplateResponse(request, "admin/enfants/feuille_de_presence.html", contexte)
 
 
 @admin.register(Fermeture)

@@ -291,6 +291,14 @@ class Inscription(models.Model):
     def __str__(self):
         return f"{self.enfant} — {self.prestation}"
 
+    def couvre(self, jour):
+        return self.date_debut <= jour and (self.date_fin is None or jour <= self.date_fin)
+
+    def est_jour_regulier(self, jour):
+        """Un jour d'accueil « Régulier » de l'inscription : l'enfant y a sa place sans l'avoir
+        réservée, même quand aucune Journée n'est encore enregistrée."""
+        return self.couvre(jour) and str(jour.isoweekday()) in self.jours_reguliers
+
 
 class Journee(models.Model):
     """L'état d'un enfant, un jour, pour une prestation : une case du planning.
@@ -313,6 +321,7 @@ class Journee(models.Model):
         RESERVATION_EN_ATTENTE = "reservation_attente", "Réservation en cours de traitement"
         RESERVATION_REFUSEE = "reservation_refusee", "Réservation refusée"
         ABSENCE_EN_ATTENTE = "absence_attente", "Absence en cours de traitement"
+        LISTE_ATTENTE = "liste_attente", "En liste d'attente"
 
     ETATS_FACTURES = (Etat.RESERVE, Etat.REGULIER, Etat.PRESENT, Etat.ABSENT_FACTURE)
     ETATS_OCCUPANT_UNE_PLACE = (
@@ -322,6 +331,8 @@ class Journee(models.Model):
         Etat.ABSENT_FACTURE,
         Etat.ABSENCE_EN_ATTENTE,
         Etat.HORS_CONTRAT,
+        # Une réservation que le service n'a pas encore décidée garde sa place.
+        Etat.RESERVATION_EN_ATTENTE,
     )
 
     enfant = models.ForeignKey(
@@ -338,6 +349,8 @@ class Journee(models.Model):
         help_text="Présent sur une journée réservée (✓) ou sans réservation.",
     )
     motif = models.CharField("motif", max_length=200, blank=True)
+    # L'instant de la demande : le rang dans la liste d'attente quand le jour est complet.
+    demandee_le = models.DateTimeField("demandée le", null=True, blank=True)
     modifiee_le = models.DateTimeField("modifiée le", auto_now=True)
     modifiee_par = models.ForeignKey(
         settings.AUTH_USER_MODEL,

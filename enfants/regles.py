@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from enfants.calendrier import jours_feries, vacances_scolaires
+from enfants.models import Journee
 
 JOURS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 # Le nom des grandes vacances dans la bibliothèque `holidays` ; les autres sont « petites ».
@@ -123,3 +124,101 @@ def inscription_du_jour(inscriptions, prestation, jour):
         ):
             return inscription
     return None
+
+
+MOIS = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
+
+
+def jour_en_clair(jour):
+    """« mercredi 9 décembre » : un jour tel qu'on l'écrit à une famille."""
+    return f"{JOURS[jour.weekday()]} {jour.day} {MOIS[jour.month - 1]}"
+
+
+def instant_en_clair(instant):
+    """« jeudi 3 décembre à 12:00 », à l'heure de Paris."""
+    instant = timezone.localtime(instant)
+    return f"{jour_en_clair(instant.date())} à {instant:%H:%M}"
+
+
+def delai_en_clair(delai_jours, jour_semaine, heure):
+    """Un délai de prestation tel que l'administration l'explique : « 2 jours avant à 12:00 »,
+    « le jeudi précédent à 12:00 », « la veille à 18:00 », « le jour même à 08:00 »."""
+    heure = f"{heure:%H:%M}"
+    if jour_semaine:
+        return f"le {JOURS[jour_semaine - 1]} précédent à {heure}"
+    if delai_jours == 0:
+        return f"le jour même à {heure}"
+    if delai_jours == 1:
+        return f"la veille à {heure}"
+    return f"{delai_jours} jours avant à {heure}"
+
+
+def delai_reservation_en_clair(prestation):
+    return delai_en_clair(
+        prestation.reservation_delai_jours,
+        prestation.reservation_jour_semaine,
+        prestation.reservation_heure_limite,
+    )
+
+
+def delai_annulation_en_clair(prestation):
+    return delai_en_clair(
+        prestation.annulation_delai_jours,
+        prestation.annulation_jour_semaine,
+        prestation.annulation_heure_limite,
+    )
+
+
+# Les états d'une case, pour les actions qu'elle propose. Une case sans Journée est « libre »
+# (None), ou « Régulier » quand l'inscription y accueille l'enfant chaque semaine.
+ETATS_RESERVABLES = (None, Journee.Etat.RESERVATION_REFUSEE, Journee.Etat.ABSENT_EXCUSE)
+# Rien n'est encore accordé : la famille peut retirer sa demande jusqu'au jour même.
+ETATS_ANNULABLES_SANS_DELAI = (Journee.Etat.RESERVATION_EN_ATTENTE, Journee.Etat.LISTE_ATTENTE)
+ETATS_D_ABSENCE = (Journee.Etat.RESERVE, Journee.Etat.REGULIER)
+
+
+def etat_de_la_case(journee, inscription, jour):
+    """L'état d'une case : celui de sa Journée, « regulier » pour un jour régulier sans Journée,
+    None pour une case libre."""
+    if journee is not None:
+        return journee.etat
+    if inscription is not None and inscription.est_jour_regulier(jour):
+        return Journee.Etat.REGULIER
+    return None
+
+
+def actions_possibles(*, prestation, jour, journee, inscription, fermetures, maintenant):
+    """Ce qu'une case de la grille peut proposer : {"reserver", "annuler", "absence"}.
+
+    Les mêmes règles que le service des réservations (demandes/reservations.py) : une case
+    ne propose jamais ce que le service refuserait, sauf le manque de places (la demande va
+    alors en liste d'attente) que seule la base connaît.
+    """
+    aucune = {"reserver": False, "annuler": False, "absence": False}
+    if inscription is None or not inscription.couvre(jour):
+        return aucune
+    if raison_de_fermeture(prestation, jour, fermetures) is not None:
+        return aucune
+    etat = etat_de_la_case(journee, inscription, jour)
+    return {
+        "reserver": etat in ETATS_RESERVABLES
+        and peut_encore_reserver(prestation, jour, maintenant),
+        "annuler": (
+            etat == Journee.Etat.RESERVE and peut_encore_annuler(prestation, jour, maintenant)
+        )
+        or (etat in ETATS_ANNULABLES_SANS_DELAI and jour >= timezone.localdate(maintenant)),
+        "absence": etat in ETATS_D_ABSENCE and jour >= timezone.localdate(maintenant),
+    }

@@ -26,7 +26,8 @@ from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
 from familles import services
-from familles.forms import PieceJointeField, ReponseForm
+from familles.fichiers import PieceJointeField
+from familles.forms import ReponseForm
 from familles.models import Document, Famille, Message, Responsable, Utilisateur
 
 VIDE = "—"

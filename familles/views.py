@@ -1,21 +1,17 @@
 """La « Boîte de réception » et « Infos./Documents » d'un parent connecté."""
 
-import logging
-import os
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from familles import services
 from familles.acces import famille_requise, responsable_connecte
+from familles.fichiers import servir_fichier
 from familles.forms import MessageForm, ReponseForm
 from familles.models import Document, Message
-
-logger = logging.getLogger(__name__)
 
 MESSAGES_PAR_PAGE = 20
 
@@ -40,16 +36,6 @@ def _get_message_for_user(request, pk):
             raise Http404
         messages_visibles = messages_visibles.filter(famille_id=responsable.famille_id)
     return get_object_or_404(messages_visibles, pk=pk)
-
-
-def _telecharger(fichier):
-    """Le fichier en téléchargement (jamais affiché dans la page), sous son nom."""
-    try:
-        contenu = fichier.open("rb")
-    except FileNotFoundError:
-        logger.error("Fichier introuvable dans le stockage : %s", fichier.name)
-        raise Http404("Ce fichier n'est plus disponible.") from None
-    return FileResponse(contenu, as_attachment=True, filename=os.path.basename(fichier.name))
 
 
 def _page_du_fil(request, message, formulaire=None):
@@ -120,7 +106,7 @@ def piece_jointe(request, pk):
     message = _get_message_for_user(request, pk)
     if not message.piece_jointe:
         raise Http404
-    return _telecharger(message.piece_jointe)
+    return servir_fichier(message.piece_jointe)
 
 
 # --- Infos./Documents ------------------------------------------------------------------------
@@ -148,4 +134,4 @@ def formulaire(request, pk):
     documents = Document.objects.exclude(fichier="")
     if not (request.user.is_staff and request.user.has_perm("familles.view_document")):
         documents = documents.filter(publie=True)
-    return _telecharger(get_object_or_404(documents, pk=pk).fichier)
+    return servir_fichier(get_object_or_404(documents, pk=pk).fichier)

@@ -17,7 +17,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from demandes.models import Demande
-from enfants.calendrier import est_en_vacances, est_ferie
 from enfants.models import (
     Enfant,
     FicheSanitaire,
@@ -29,6 +28,7 @@ from enfants.models import (
     Structure,
     Vaccination,
 )
+from enfants.regles import raison_de_fermeture
 from facturation.models import (
     Affectation,
     Facture,
@@ -39,6 +39,7 @@ from facturation.models import (
     TrancheQuotient,
 )
 from familles.models import Document, Famille, Message, Responsable, Utilisateur
+from portail.demo_dossier import construire_dossiers
 from portail.groupes import AGENTS, AGENTS_SANITAIRES, creer_groupes
 
 # Les comptes de démonstration : (identifiant, mot de passe, rôle affiché).
@@ -101,14 +102,6 @@ def instant(jour, heure=9, minute=0):
     return timezone.make_aware(datetime.datetime.combine(jour, datetime.time(heure, minute)))
 
 
-def jours_sans_ecole(debut, fin, zone):
-    """Les jours fériés et de vacances scolaires de la zone entre deux dates."""
-    jours = [debut + datetime.timedelta(days=n) for n in range((fin - debut).days + 1)]
-    feries = {jour for jour in jours if est_ferie(jour)}
-    vacances = {jour for jour in jours if est_en_vacances(jour, zone)}
-    return feries, vacances
-
-
 @transaction.atomic
 def construire_demo(aujourdhui=None):
     """Construit (ou remet en état) la démonstration ; renvoie les comptes de ses objets."""
@@ -130,15 +123,15 @@ def construire_demo(aujourdhui=None):
     dupont, lucas = _dupont()
     martin, emma = _martin()
 
-    feries, vacances = jours_sans_ecole(
-        premier_du_mois(aujourdhui), dernier_du_mois(aujourdhui), settings.ZONE_SCOLAIRE
-    )
-    _planning_dupont(lucas, dupont.titulaire, prestations, rentree, aujourdhui, feries, vacances)
-    _planning_martin(emma, martin.titulaire, prestations, rentree, aujourdhui, feries, vacances)
+    _planning_dupont(lucas, dupont, prestations, rentree, aujourdhui, agent)
+    _planning_martin(emma, martin, prestations, rentree, aujourdhui)
     _factures(regie, dupont, lucas, martin, emma, prestations, aujourdhui)
     _messages(dupont, agent, aujourdhui)
     _demandes(dupont, martin, agent, aujourdhui)
     _documents(settings.COLLECTIVITE)
+    # --- Mon dossier : les documents du dossier annuel (portail/demo_dossier.py) ---
+    construire_dossiers(dupont=dupont, lucas=lucas, agent=agent, aujourdhui=aujourdhui)
+    # --- Fin de Mon dossier ---
     _deverrouiller_comptes()
 
     return {
@@ -344,73 +337,174 @@ def _martin():
     return famille, emma
 
 
-# --- Le planning du mois ---------------------------------------------------------------------
+# --- Le planning ---------------------------------------------------------------------------
+# La grille d'avril 2015 du guide, déplacée au mois courant : les deux prestations du mercredi,
+# la cantine et la garderie du matin, une semaine d'accueil de loisirs pendant les vacances ;
+# s'y ajoutent une absence excusée, une réservation qui attend le service et une réservation
+# refusée, et quelques jours réservés le mois suivant.
+
+Etat = Journee.Etat
+MOTIF_ABSENCE = "Malade (rhume)"
+MOTIF_REFUS = "La garderie du matin est complète ce jour-là."
 
 
-def _jours_du_mois(aujourdhui):
-    jour = premier_du_mois(aujourdhui)
-    while jour.month == aujourdhui.month:
+def _jours(debut, fin):
+    jour = debut
+    while jour <= fin:
         yield jour
         jour += datetime.timedelta(days=1)
 
 
-def _journee(enfant, prestation, jour, aujourdhui, *, reservee=True):
-    """Présent sur les jours passés, Réservé à partir d'aujourd'hui."""
-    passe = jour < aujourdhui
-    enregistrer(
+def _ouvert(prestation, jour):
+    return raison_de_fermeture(prestation, jour) is None
+
+
+def _journee(enfant, prestation, jour, etat, *, reservee=True, motif=""):
+    return enregistrer(
         Journee,
         {"enfant": enfant, "prestation": prestation, "date": jour},
-        etat=Journee.Etat.PRESENT if passe else Journee.Etat.RESERVE,
+        etat=etat,
         reservee=reservee,
+        motif=motif,
     )
 
 
-def _inscrire(enfant, responsable, prestations, noms, rentree):
+def _passee_ou_reservee(enfant, prestation, jour, aujourdhui, *, reservee=True):
+    """Présent sur les jours passés, Réservé à partir d'aujourd'hui."""
+    etat = Etat.PRESENT if jour < aujourdhui else Etat.RESERVE
+    return _journee(enfant, prestation, jour, etat, reservee=reservee)
+
+
+def _inscrire(enfant, responsable, prestations, noms, rentree, jours_reguliers=None):
     for nom in noms:
         enregistrer(
             Inscription,
             {"enfant": enfant, "prestation": prestations[nom], "date_debut": rentree},
             responsable=responsable,
+            jours_reguliers=(jours_reguliers or {}).get(nom, ""),
         )
 
 
-def _planning_dupont(lucas, jean, prestations, rentree, aujourdhui, feries, vacances):
-    """Comme la grille d'avril 2015 du guide : les mercredis, la cantine, la garderie du
-    matin certains jours, et quelques journées de vacances s'il y en a ce mois-ci."""
-    _inscrire(lucas, jean, prestations, prestations, rentree)
-    for jour in _jours_du_mois(aujourdhui):
-        semaine = jour.isoweekday()
-        if jour in feries or semaine > 5:
-            continue
-        if jour in vacances:
-            if jour < aujourdhui and semaine in (1, 2, 3):
-                _journee(lucas, prestations["ALSH Vacances journée"], jour, aujourdhui)
-            continue
-        if semaine == 3:
-            # Un mercredi sur deux l'après-midi, l'autre la journée.
-            nom = (
-                "ALSH Mercredi journée"
-                if jour.isocalendar().week % 2
-                else "ALSH Mercredi après-midi"
+def _jours_ouverts(prestation, debut, fin):
+    return [jour for jour in _jours(debut, fin) if _ouvert(prestation, jour)]
+
+
+def _semaine_de_vacances(prestation, debut, fin):
+    """Les jours d'ouverture de la première semaine de vacances du mois (du lundi au
+    vendredi), ou rien s'il n'y a pas de vacances ce mois-ci."""
+    jours = _jours_ouverts(prestation, debut, fin)
+    if not jours:
+        return []
+    semaine = jours[0].isocalendar()[:2]
+    return [jour for jour in jours if jour.isocalendar()[:2] == semaine]
+
+
+def _planning_dupont(lucas, dupont, prestations, rentree, aujourdhui, agent):
+    """Lucas : tout le mois courant, comme la grille du guide, et le début du mois suivant."""
+    p = prestations
+    _inscrire(lucas, dupont.titulaire, prestations, prestations, rentree)
+    debut, fin = premier_du_mois(aujourdhui), dernier_du_mois(aujourdhui)
+
+    cantine = _jours_ouverts(p["Restauration scolaire"], debut, fin)
+    passees = [jour for jour in cantine if jour < aujourdhui]
+    absence = (passees or cantine or [None])[-1]
+    for jour in cantine:
+        if jour == absence:
+            _journee(
+                lucas, p["Restauration scolaire"], jour, Etat.ABSENT_EXCUSE, motif=MOTIF_ABSENCE
             )
-            _journee(lucas, prestations[nom], jour, aujourdhui)
         else:
-            _journee(lucas, prestations["Restauration scolaire"], jour, aujourdhui)
-            if semaine in (1, 4) and jour < aujourdhui:
-                _journee(lucas, prestations["Garderie matin"], jour, aujourdhui, reservee=False)
+            _passee_ou_reservee(lucas, p["Restauration scolaire"], jour, aujourdhui)
+        if jour.isoweekday() in (1, 4) and jour < aujourdhui:
+            # La garderie du matin, sans réservation : présent (✓) seulement.
+            _journee(lucas, p["Garderie matin"], jour, Etat.PRESENT, reservee=False)
+    for nom in ("ALSH Mercredi après-midi", "ALSH Mercredi journée"):
+        for jour in _jours_ouverts(p[nom], debut, fin):
+            _passee_ou_reservee(lucas, p[nom], jour, aujourdhui)
+    for jour in _semaine_de_vacances(p["ALSH Vacances journée"], debut, fin):
+        _passee_ou_reservee(lucas, p["ALSH Vacances journée"], jour, aujourdhui)
+
+    # Le mois suivant : les mercredis et la cantine des deux premières semaines, réservés.
+    suivant = premier_du_mois(aujourdhui, 1)
+    quinzaine = suivant + datetime.timedelta(days=13)
+    for nom in ("ALSH Mercredi après-midi", "Restauration scolaire"):
+        for jour in _jours_ouverts(p[nom], suivant, quinzaine):
+            _journee(lucas, p[nom], jour, Etat.RESERVE)
+
+    _demandes_du_planning(lucas, dupont, p, aujourdhui, agent)
 
 
-def _planning_martin(emma, marie, prestations, rentree, aujourdhui, feries, vacances):
-    noms = ("ALSH Mercredi journée", "Restauration scolaire")
-    _inscrire(emma, marie, prestations, noms, rentree)
-    for jour in _jours_du_mois(aujourdhui):
-        semaine = jour.isoweekday()
-        if jour in feries or jour in vacances or semaine > 5:
-            continue
-        if semaine == 3:
-            _journee(emma, prestations["ALSH Mercredi journée"], jour, aujourdhui)
-        elif semaine in (1, 2, 4):
-            _journee(emma, prestations["Restauration scolaire"], jour, aujourdhui)
+def _demandes_du_planning(lucas, dupont, prestations, aujourdhui, agent):
+    """Une réservation refusée (le premier jour de garderie à venir) et une réservation en
+    attente du service (la semaine prochaine), écrites comme le service des réservations les
+    écrit : la journée et sa demande."""
+    garderie = prestations["Garderie matin"]
+    if not _jours_ouverts(garderie, aujourdhui, aujourdhui + datetime.timedelta(days=21)):
+        garderie = prestations["ALSH Vacances journée"]  # des semaines de vacances
+    jours = _jours_ouverts(
+        garderie, aujourdhui + datetime.timedelta(days=1), aujourdhui + datetime.timedelta(days=42)
+    )
+    lundi_prochain = aujourdhui + datetime.timedelta(days=8 - aujourdhui.isoweekday())
+    refuse = jours[0]
+    en_attente = next((j for j in jours if j >= lundi_prochain and j != refuse), jours[-1])
+    type_journee = ContentType.objects.get_for_model(Journee)
+    jean = dupont.titulaire.utilisateur
+
+    journee = _journee(
+        lucas, garderie, refuse, Etat.RESERVATION_REFUSEE, reservee=False, motif=MOTIF_REFUS
+    )
+    enregistrer(
+        Demande,
+        {"famille": dupont, "type": Demande.Type.RESERVATION, "cible_id": journee.pk},
+        statut=Demande.Statut.REFUSEE,
+        enfant=lucas,
+        cible_type=type_journee,
+        valeurs_actuelles={"etat": Etat.RESERVATION_EN_ATTENTE},
+        valeurs_demandees={"etat": Etat.RESERVE},
+        commentaire="",
+        demandeur=jean,
+        date_demande=instant(aujourdhui - datetime.timedelta(days=2), 19, 30),
+        decidee_par=agent,
+        decidee_le=instant(aujourdhui - datetime.timedelta(days=1), 9, 15),
+        motif_refus=MOTIF_REFUS,
+    )
+
+    journee = _journee(lucas, garderie, en_attente, Etat.RESERVATION_EN_ATTENTE)
+    enregistrer(
+        Demande,
+        {"famille": dupont, "type": Demande.Type.RESERVATION, "cible_id": journee.pk},
+        statut=Demande.Statut.EN_ATTENTE,
+        enfant=lucas,
+        cible_type=type_journee,
+        valeurs_actuelles={"etat": Etat.RESERVATION_EN_ATTENTE},
+        valeurs_demandees={"etat": Etat.RESERVE},
+        commentaire="",
+        demandeur=jean,
+        date_demande=instant(aujourdhui, 7, 50),
+        decidee_par=None,
+        decidee_le=None,
+        motif_refus="",
+    )
+
+
+def _planning_martin(emma, martin, prestations, rentree, aujourdhui):
+    """Emma : le mercredi en journée, réservé ; la cantine en accueil régulier (lundi, mardi,
+    jeudi) : une case « Régulier » sans journée enregistrée, « Présent » une fois passée."""
+    p = prestations
+    _inscrire(
+        emma,
+        martin.titulaire,
+        prestations,
+        ("ALSH Mercredi journée", "Restauration scolaire"),
+        rentree,
+        jours_reguliers={"Restauration scolaire": "124"},
+    )
+    debut, fin = premier_du_mois(aujourdhui), dernier_du_mois(aujourdhui)
+    for jour in _jours_ouverts(p["ALSH Mercredi journée"], debut, fin):
+        _passee_ou_reservee(emma, p["ALSH Mercredi journée"], jour, aujourdhui)
+    for jour in _jours_ouverts(p["Restauration scolaire"], debut, aujourdhui):
+        if jour < aujourdhui and jour.isoweekday() in (1, 2, 4):
+            _journee(emma, p["Restauration scolaire"], jour, Etat.PRESENT)
 
 
 # --- Factures et règlement -----------------------------------------------------------------

@@ -38,6 +38,11 @@ PERMISSIONS = {
         "facturation.reglement": CONSULTER_ET_SAISIR,
         "facturation.affectation": CONSULTER_ET_SAISIR,
         "demandes.demande": (VOIR, MODIFIER),  # décider, pas créer ni effacer
+        # Le dossier annuel : les documents déposés se décident par leur demande.
+        "dossiers.typedocument": CONSULTER_ET_SAISIR,
+        "dossiers.exigencedossier": (*CONSULTER_ET_SAISIR, SUPPRIMER),
+        "dossiers.piecedossier": (VOIR,),
+        "dossiers.certificationannuelle": (VOIR,),
     },
     # Les données de santé (RGPD art. 9), en plus du groupe des agents.
     AGENTS_SANITAIRES: {

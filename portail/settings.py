@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "enfants",
     "facturation",
     "demandes",
+    "dossiers",
 ]
 
 MIDDLEWARE = [
@@ -89,6 +90,10 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite ignore select_for_update : une transaction qui prend le verrou d'écriture dès son
+    # début sérialise les réservations concurrentes (les places ne sont jamais dépassées).
+    DATABASES["default"].setdefault("OPTIONS", {})["transaction_mode"] = "IMMEDIATE"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True

@@ -43,5 +43,7 @@ urlpatterns = [
     path("", include("facturation.urls")),
     path("", include("demandes.urls")),
     path("", include("demandes.urls_enfants")),
+    path("", include("dossiers.urls")),
+    path("", include("demandes.urls_dossier")),
     path("admin/", admin.site.urls),
 ]

@@ -12,6 +12,7 @@ from django.template import loader
 from django.urls import reverse_lazy
 from django.utils import timezone
 
+from dossiers.etat import resume_du_dossier
 from facturation.comptes import factures_impayees, solde_famille
 from familles.acces import famille_requise, responsable_connecte
 from portail.forms import (
@@ -107,6 +108,7 @@ def accueil(request):
             "solde": solde_famille(famille=request.famille, au=aujourdhui),
             "factures_impayees": factures,
             "total_impaye": sum(facture.reste_a_payer for facture in factures),
+            "dossier": resume_du_dossier(famille=request.famille, au=aujourdhui),
         },
     )
 

@@ -2,6 +2,7 @@
 habilités (RGPD art. 9)."""
 
 import datetime
+import re
 
 import pytest
 from django.contrib.auth.models import Group
@@ -367,3 +368,106 @@ def test_famille_page_lists_children_from_the_enfants_app(client_agent):
     assert "Noé" in contenu
     assert reverse("admin:enfants_enfant_change", args=[noe.pk]) in contenu  # sa fiche
     assert 'name="enfants-0-prenom"' not in contenu  # listé, modifié sur sa fiche
+
+
+# --- Prestations : jours cochés, délais expliqués ---------------------------------------------
+
+
+def _formulaire_prestation(structure, **valeurs):
+    return {
+        "structure": structure.pk,
+        "nom": "ALSH Mercredi après-midi",
+        "ordre": 0,
+        "active": "on",
+        "jours_ouverture": ["3"],
+        "periode": Prestation.Periode.SCOLAIRE,
+        "places": 24,
+        "reservation_delai_jours": 2,
+        "reservation_jour_semaine": 4,
+        "reservation_heure_limite": "12:00",
+        "annulation_delai_jours": 2,
+        "annulation_jour_semaine": "",
+        "annulation_heure_limite": "18:00",
+        "validation_automatique": "on",
+        **valeurs,
+    }
+
+
+def test_prestation_opening_days_are_checkboxes_saved_as_day_numbers(client_agent):
+    structure = StructureFactory()
+    response = client_agent.get(reverse("admin:enfants_prestation_add"))
+    contenu = response.content.decode()
+    assert 'type="checkbox" name="jours_ouverture" value="3"' in contenu
+    assert "Mercredi" in contenu
+
+    response = client_agent.post(
+        reverse("admin:enfants_prestation_add"),
+        _formulaire_prestation(structure, jours_ouverture=["5", "1", "3"]),
+    )
+
+    assert response.status_code == 302
+    prestation = Prestation.objects.get()
+    assert prestation.jours_ouverture == "135"
+    assert prestation.reservation_jour_semaine == 4
+
+
+def test_prestation_needs_at_least_one_opening_day(client_agent):
+    response = client_agent.post(
+        reverse("admin:enfants_prestation_add"),
+        _formulaire_prestation(StructureFactory(), jours_ouverture=[]),
+    )
+
+    assert response.status_code == 200
+    assert "Cochez au moins un jour d&#x27;ouverture." in response.content.decode()
+    assert not Prestation.objects.exists()
+
+
+def test_prestation_page_explains_deadlines_zone_and_links_the_attendance_sheet(client_agent):
+    prestation = PrestationFactory(
+        nom="ALSH Mercredi après-midi", jours_ouverture="3", reservation_jour_semaine=4
+    )
+
+    response = client_agent.get(reverse("admin:enfants_prestation_change", args=[prestation.pk]))
+
+    contenu = response.content.decode()
+    coches = re.findall(
+        r'<input type="checkbox" name="jours_ouverture" value="(\d)"[^>]*checked', contenu
+    )
+    assert coches == ["3"]
+    assert "le jeudi précédent à 12:00" in contenu
+    assert "2 jours avant à 12:00" in contenu
+    assert "ZONE_SCOLAIRE" in contenu and "zone A" in contenu
+    assert "Absent facturé" in contenu
+    assert f"feuille-de-presence/?prestation={prestation.pk}" in contenu
+
+
+def test_prestation_changelist_states_deadlines_in_words(client_agent):
+    PrestationFactory(nom="Restauration scolaire", annulation_delai_jours=1)
+
+    response = client_agent.get(reverse("admin:enfants_prestation_changelist"))
+
+    contenu = response.content.decode()
+    assert "2 jours avant à 12:00" in contenu
+    assert "la veille à 12:00" in contenu
+    assert "Feuille de présence" in contenu
+
+
+def test_inscription_regular_days_are_checkboxes(client_agent, dupont):
+    lucas = dupont.enfants.get()
+    prestation = PrestationFactory()
+
+    response = client_agent.post(
+        reverse("admin:enfants_inscription_add"),
+        {
+            "enfant": lucas.pk,
+            "prestation": prestation.pk,
+            "responsable": dupont.titulaire.pk,
+            "date_debut": "01/09/2026",
+            "jours_reguliers": ["4", "1"],
+        },
+    )
+
+    assert response.status_code == 302
+    assert Inscription.objects.get().jours_reguliers == "14"
+    response = client_agent.get(reverse("admin:enfants_inscription_changelist"))
+    assert "Lu, Je" in response.content.decode()

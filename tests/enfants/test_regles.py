@@ -5,8 +5,11 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from enfants.models import Fermeture, Prestation
+from enfants.models import Fermeture, Inscription, Journee, Prestation
 from enfants.regles import (
+    actions_possibles,
+    delai_annulation_en_clair,
+    delai_reservation_en_clair,
     limite_annulation,
     limite_reservation,
     marque_du_jour,
@@ -77,3 +80,73 @@ def test_une_fermeture_de_la_structure_ferme_ses_prestations(mercredi_apres_midi
     assert "fermé" in raison and "Formation des animateurs" in raison
     autre = PrestationFactory(structure__nom="Garderie périscolaire", jours_ouverture="3")
     assert raison_de_fermeture(autre, MERCREDI, [fermeture]) is None
+
+
+def test_les_delais_s_expliquent_en_clair(mercredi_apres_midi):
+    assert delai_reservation_en_clair(mercredi_apres_midi) == "2 jours avant à 12:00"
+    mercredi_apres_midi.reservation_jour_semaine = 4
+    assert delai_reservation_en_clair(mercredi_apres_midi) == "le jeudi précédent à 12:00"
+    mercredi_apres_midi.annulation_delai_jours = 1
+    mercredi_apres_midi.annulation_heure_limite = datetime.time(18, 0)
+    assert delai_annulation_en_clair(mercredi_apres_midi) == "la veille à 18:00"
+
+
+# --- Les actions d'une case de la grille -------------------------------------------------------
+
+AVANT = a_paris(2026, 12, 1, 10, 0)
+APRES_LES_LIMITES = a_paris(2026, 12, 8, 9, 0)
+
+
+def actions(prestation, *, etat=None, jours_reguliers="", jour=MERCREDI, maintenant=AVANT, **kw):
+    inscription = Inscription(
+        prestation=prestation,
+        date_debut=datetime.date(2026, 9, 1),
+        jours_reguliers=jours_reguliers,
+    )
+    journee = Journee(prestation=prestation, date=jour, etat=etat) if etat else None
+    possibles = actions_possibles(
+        prestation=prestation,
+        jour=jour,
+        journee=journee,
+        inscription=kw.get("inscription", inscription),
+        fermetures=kw.get("fermetures", ()),
+        maintenant=maintenant,
+    )
+    return {action for action, possible in possibles.items() if possible}
+
+
+def test_une_case_libre_propose_de_reserver_jusqu_a_la_limite(mercredi_apres_midi):
+    assert actions(mercredi_apres_midi) == {"reserver"}
+    assert actions(mercredi_apres_midi, maintenant=APRES_LES_LIMITES) == set()
+
+
+def test_une_case_reservee_propose_d_annuler_puis_seulement_l_absence(mercredi_apres_midi):
+    reserve = Journee.Etat.RESERVE
+    assert actions(mercredi_apres_midi, etat=reserve) == {"annuler", "absence"}
+    assert actions(mercredi_apres_midi, etat=reserve, maintenant=APRES_LES_LIMITES) == {"absence"}
+
+
+def test_un_jour_regulier_sans_journee_propose_l_absence(mercredi_apres_midi):
+    assert actions(mercredi_apres_midi, jours_reguliers="3") == {"absence"}
+
+
+def test_une_demande_en_attente_ou_en_liste_d_attente_se_retire(mercredi_apres_midi):
+    for etat in (Journee.Etat.RESERVATION_EN_ATTENTE, Journee.Etat.LISTE_ATTENTE):
+        assert actions(mercredi_apres_midi, etat=etat, maintenant=APRES_LES_LIMITES) == {"annuler"}
+
+
+def test_une_reservation_refusee_peut_se_redemander(mercredi_apres_midi):
+    assert actions(mercredi_apres_midi, etat=Journee.Etat.RESERVATION_REFUSEE) == {"reserver"}
+
+
+def test_rien_sans_inscription_ni_un_jour_ferme_ni_un_jour_passe(mercredi_apres_midi):
+    fermeture = Fermeture(
+        structure=mercredi_apres_midi.structure, date_debut=MERCREDI, date_fin=MERCREDI
+    )
+    assert actions(mercredi_apres_midi, inscription=None) == set()
+    assert actions(mercredi_apres_midi, fermetures=[fermeture]) == set()
+    assert actions(mercredi_apres_midi, jour=MERCREDI.replace(day=10)) == set()
+    passe = a_paris(2026, 12, 10, 9, 0)
+    assert actions(mercredi_apres_midi, etat=Journee.Etat.RESERVE, maintenant=passe) == set()
+    for etat in (Journee.Etat.PRESENT, Journee.Etat.ABSENT_EXCUSE, Journee.Etat.ABSENT_FACTURE):
+        assert "absence" not in actions(mercredi_apres_midi, etat=etat)

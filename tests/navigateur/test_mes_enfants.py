@@ -146,7 +146,8 @@ def test_la_fiche_tient_sur_un_telephone_de_360_pixels(page, live_server, demo, 
     page.set_viewport_size({"width": 360, "height": 740})
     se_connecter_au_clavier(page, live_server)
     page.goto(f"{live_server.url}/mes-enfants/")
-    expect(page.get_by_text("4 demandes en attente")).to_be_visible()
+    # 4 demandes, et la réservation de la démonstration qui attend le service.
+    expect(page.get_by_text("5 demandes en attente")).to_be_visible()
     assert sans_defilement_horizontal(page)
     capturer(page, "mobile-mes-enfants-en-attente")
     page.get_by_role("link", name="Lucas").press("Enter")

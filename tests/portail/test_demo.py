@@ -14,7 +14,9 @@ from django.db.models import Sum
 from django.test import RequestFactory
 from django.utils import timezone
 
-from enfants.models import Journee
+from demandes.models import Demande
+from enfants.models import Enfant, Journee
+from enfants.planning import construire_planning
 from facturation.models import Facture, Reglement
 from familles.models import Document, Famille, Message, Utilisateur
 from portail.demo import construire_demo, debut_annee_scolaire
@@ -295,3 +297,84 @@ def test_creer_groupes_command_sets_the_groups_once(db):
 
     assert Group.objects.filter(name__in=[AGENTS, AGENTS_SANITAIRES]).count() == 2
     assert "Groupes prêts" in sortie.getvalue()
+
+
+# --- Le planning de la démonstration ---------------------------------------------------------
+
+
+def grille_de(prenom, aujourdhui, mois=None):
+    """Les codes de la grille d'un enfant : {prestation: [code du 1er, du 2…]}."""
+    planning = construire_planning(
+        enfant=Enfant.objects.get(prenom=prenom),
+        mois=mois or aujourdhui,
+        maintenant=timezone.make_aware(datetime.datetime.combine(aujourdhui, datetime.time(9))),
+    )
+    return {ligne.nom: [case.symbole for case in ligne.cases] for ligne in planning.lignes}
+
+
+def test_the_demo_planning_reproduces_the_seed_april_grid(reglages_demo, db):
+    aujourdhui = datetime.date(2026, 11, 26)  # le mercredi 11 novembre est férié
+    construire_demo(aujourdhui=aujourdhui)
+
+    grille = grille_de("Lucas", aujourdhui)
+
+    assert len(grille) == 7
+    for nom in ("ALSH Mercredi après-midi", "ALSH Mercredi journée"):
+        assert [grille[nom][jour - 1] for jour in (4, 11, 18, 25)] == ["R✓", "F", "R✓", "R✓"]
+    assert grille["Garderie matin"][1] == "✓"  # lundi 2 : présent, sans réservation
+    assert grille["Restauration scolaire"][2] == "R✓"  # mardi 3
+    assert grille["Restauration scolaire"][26] == "R"  # vendredi 27 : à venir
+    assert all(code == "F" for code in (ligne[0] for ligne in grille.values()))  # Toussaint
+    codes = [code for ligne in grille.values() for code in ligne]
+    assert codes.count("AE") == 1  # une absence excusée
+    assert codes.count("R✗") == 1  # une réservation refusée
+    assert codes.count("R?") == 1  # une réservation en attente, la semaine prochaine
+    assert grille["Garderie matin"][29] == "R?"  # lundi 30
+
+
+def test_the_demo_planning_has_a_holiday_week_when_the_month_has_holidays(reglages_demo, db):
+    aujourdhui = datetime.date(2026, 12, 28)
+    construire_demo(aujourdhui=aujourdhui)
+
+    grille = grille_de("Lucas", aujourdhui)
+
+    vacances = grille["ALSH Vacances journée"]
+    assert [vacances[jour - 1] for jour in (21, 22, 23, 24, 25)] == ["R✓", "R✓", "R✓", "R✓", "F"]
+    assert grille["Garderie matin"][21] == "P"
+
+
+def test_the_demo_books_days_of_the_next_month(reglages_demo, db):
+    aujourdhui = datetime.date(2026, 11, 26)
+    construire_demo(aujourdhui=aujourdhui)
+
+    decembre = grille_de("Lucas", aujourdhui, mois=datetime.date(2026, 12, 1))
+
+    assert decembre["ALSH Mercredi après-midi"][1] == "R"  # mercredi 2
+    assert decembre["Restauration scolaire"][:4] == ["R", "", "R", "R"]
+
+
+def test_the_demo_planning_requests_appear_in_the_list_of_requests(reglages_demo, db):
+    construire_demo(aujourdhui=datetime.date(2026, 11, 26))
+
+    reservations = Demande.objects.filter(
+        famille__numero="1001001819331", type=Demande.Type.RESERVATION
+    )
+
+    refusee = reservations.get(statut=Demande.Statut.REFUSEE)
+    assert refusee.motif_refus == "La garderie du matin est complète ce jour-là."
+    assert Journee.objects.get(pk=refusee.cible_id).etat == Journee.Etat.RESERVATION_REFUSEE
+    attente = reservations.get(statut=Demande.Statut.EN_ATTENTE)
+    assert Journee.objects.get(pk=attente.cible_id).etat == Journee.Etat.RESERVATION_EN_ATTENTE
+
+
+def test_martin_has_a_plausible_planning_with_regular_days(reglages_demo, db):
+    aujourdhui = datetime.date(2026, 11, 26)
+    construire_demo(aujourdhui=aujourdhui)
+
+    grille = grille_de("Emma", aujourdhui)
+
+    assert list(grille) == ["ALSH Mercredi journée", "Restauration scolaire"]
+    assert grille["ALSH Mercredi journée"][17] == "R✓"  # mercredi 18
+    assert grille["ALSH Mercredi journée"][24] == "R✓"  # mercredi 25
+    assert grille["Restauration scolaire"][1] == "R✓"  # lundi 2, passé
+    assert grille["Restauration scolaire"][29] == "Rg"  # lundi 30 : régulier, à venir

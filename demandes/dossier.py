@@ -1,0 +1,118 @@
+"""Les documents du dossier annuel sont des demandes comme les autres.
+
+Déposer un document crée la pièce (dossiers) et la Demande « Document du dossier » qui la vise ;
+le service la décide par `valider_demande` / `refuser_demande`, la famille la retire par
+`retirer_demande`, et ces fonctions appellent ici ce qu'il faut faire de la pièce. Les
+documents de santé ne se décident que par un agent habilité aux données sanitaires.
+"""
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+
+from demandes.models import Demande
+from demandes.services import (
+    APPLICATIONS,
+    APPLICATIONS_REFUS,
+    APPLICATIONS_RETRAIT,
+    PERMISSION_SANITAIRE,
+    DemandeImpossible,
+    en_json,
+)
+from dossiers.models import PieceDossier
+from dossiers.services import (
+    DossierImpossible,
+    accepter_piece,
+    deposer_piece,
+    refuser_piece,
+    retirer_piece,
+)
+
+
+@transaction.atomic
+def deposer_document(*, famille, type_document, enfant, fichier, date_document, par):
+    """La famille dépose un document : la pièce, son fichier, et la demande au service.
+
+    Refusé (DemandeImpossible, en français) quand un document du même type attend déjà la
+    vérification, ou que le document n'est plus valable ; rien n'est alors enregistré, et le
+    fichier rangé est effacé si la demande ne peut pas être créée."""
+    try:
+        piece = deposer_piece(
+            famille=famille,
+            type_document=type_document,
+            enfant=enfant,
+            fichier=fichier,
+            date_document=date_document,
+            par=par,
+        )
+    except DossierImpossible as erreur:
+        raise DemandeImpossible(erreur.message) from erreur
+    try:
+        return Demande.objects.create(
+            famille=famille,
+            type=Demande.Type.DOCUMENT,
+            enfant=enfant,
+            cible_type=ContentType.objects.get_for_model(PieceDossier),
+            cible_id=piece.pk,
+            valeurs_demandees={
+                "type_document": type_document.nom,
+                "date_document": en_json(date_document),
+                "fichier": piece.nom_fichier,
+            },
+            demandeur=par,
+        )
+    except Exception:
+        piece.fichier.delete(save=False)
+        raise
+
+
+def piece_de(demande):
+    """La pièce que vise une demande « Document du dossier » (avec son type), ou None."""
+    if demande.type != Demande.Type.DOCUMENT or demande.cible_id is None:
+        return None
+    return (
+        PieceDossier.objects.select_related("type_document", "enfant")
+        .filter(pk=demande.cible_id, famille_id=demande.famille_id)
+        .first()
+    )
+
+
+def _piece_a_decider(demande, agent):
+    piece = piece_de(demande)
+    if piece is None:
+        raise DemandeImpossible("Le document visé par cette demande n'existe plus.")
+    if piece.type_document.donnees_sanitaires and not agent.has_perm(PERMISSION_SANITAIRE):
+        raise DemandeImpossible(
+            "Ce document de santé ne peut être décidé que par un agent habilité aux données "
+            "sanitaires."
+        )
+    return piece
+
+
+def _decider(decision):
+    """La décision sur la pièce, ses refus dits comme ceux des demandes."""
+
+    def appliquer(demande, agent):
+        try:
+            decision(_piece_a_decider(demande, agent), demande, agent)
+        except DossierImpossible as erreur:
+            raise DemandeImpossible(erreur.message) from erreur
+
+    return appliquer
+
+
+def _retirer(demande, par):
+    piece = piece_de(demande)
+    if piece is not None:
+        try:
+            retirer_piece(piece=piece, par=par)
+        except DossierImpossible as erreur:
+            raise DemandeImpossible(erreur.message) from erreur
+
+
+APPLICATIONS[Demande.Type.DOCUMENT] = _decider(
+    lambda piece, demande, agent: accepter_piece(piece=piece, agent=agent)
+)
+APPLICATIONS_REFUS[Demande.Type.DOCUMENT] = _decider(
+    lambda piece, demande, agent: refuser_piece(piece=piece, agent=agent, motif=demande.motif_refus)
+)
+APPLICATIONS_RETRAIT[Demande.Type.DOCUMENT] = _retirer

@@ -1,0 +1,49 @@
+"""Le dépôt d'un document de « Mon dossier » : lequel, sa date, le fichier."""
+
+from django import forms
+
+from demandes.formulaires_enfants import ChampDate
+from familles.fichiers import PieceJointeField
+
+
+class DepotForm(forms.Form):
+    """Un document parmi ceux que le dossier demande, et son fichier (PDF, PNG ou JPEG de
+    5 Mo au plus, reconnu à son contenu, comme les pièces jointes des messages)."""
+
+    document = forms.ChoiceField(
+        label="Document",
+        error_messages={
+            "required": "Choisissez le document que vous déposez.",
+            "invalid_choice": "Choisissez un document de la liste.",
+        },
+    )
+    date_document = ChampDate(
+        label="Date du document",
+        help_text="La date inscrite sur le document (émission ou signature), jj/mm/aaaa.",
+        error_messages={
+            "required": "Indiquez la date inscrite sur le document.",
+            "invalid": "Indiquez une date valable, par exemple 01/09/2025.",
+        },
+    )
+    fichier = PieceJointeField(
+        required=True,
+        label="Fichier",
+        help_text="Un PDF, ou une photo ou image PNG ou JPEG, de 5 Mo au plus.",
+    )
+
+    def __init__(self, *args, exigences, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.exigences = {exigence.cle: exigence for exigence in exigences}
+        self.fields["document"].choices = [("", "Choisissez le document…")] + [
+            (exigence.cle, exigence.libelle) for exigence in exigences
+        ]
+
+    def depot(self):
+        """Ce que le service de dépôt attend : le type, l'enfant, la date, le fichier."""
+        exigence = self.exigences[self.cleaned_data["document"]]
+        return {
+            "type_document": exigence.type_document,
+            "enfant": exigence.enfant,
+            "date_document": self.cleaned_data["date_document"],
+            "fichier": self.cleaned_data["fichier"],
+        }

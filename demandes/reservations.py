@@ -1,0 +1,584 @@
+"""Réserver une journée, l'annuler, déclarer une absence : le service du planning.
+
+Le portail (la grille, la réservation en série), l'administration et les tests passent tous
+par ces fonctions. Les règles pures (jours d'ouverture, fermetures, délais) sont celles de
+enfants/regles.py, que la grille consulte aussi pour proposer ses actions.
+
+Une règle qui refuse ne lève pas d'exception : la fonction renvoie un `Resultat` refusé dont le
+message, en français, dit pourquoi ; rien n'est écrit. Chaque opération est une transaction qui
+verrouille d'abord la prestation : deux demandes simultanées sur la même prestation passent
+l'une après l'autre, et le compte des places se fait sous ce verrou, si bien qu'un jour n'est
+jamais réservé au-delà de ses places. Un jour complet met la demande en liste d'attente ; elle
+est acceptée, dans l'ordre des demandes, dès qu'une place se libère (annulation, absence
+excusée, réservation refusée), et la famille en est prévenue.
+
+Quand la prestation n'accepte pas les demandes d'elle-même (`validation_automatique` faux), la
+journée passe « en cours de traitement » et une Demande (Réservations ou Absences) attend
+l'agent ; sa validation, son refus ou son retrait passent par demandes/services.py, qui appelle
+les fonctions enregistrées en bas de ce module.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from demandes.models import Demande
+from demandes.services import (
+    APPLICATIONS,
+    APPLICATIONS_REFUS,
+    APPLICATIONS_RETRAIT,
+    DemandeImpossible,
+    creer_demande,
+    raison_historique,
+    retirer_demande,
+)
+from enfants import regles
+from enfants.models import Enfant, Fermeture, Inscription, Journee, Prestation
+from familles.notifications import envoyer_confirmation_reservations, notifier_famille
+
+Etat = Journee.Etat
+# Les états qu'une réservation en série peut annoncer dans le courriel de confirmation.
+LIBELLES_CONFIRMATION = {
+    Etat.RESERVE: "Réservé",
+    Etat.RESERVATION_EN_ATTENTE: "Demande en attente du service",
+    Etat.LISTE_ATTENTE: "En liste d'attente",
+}
+
+
+@dataclass
+class Resultat:
+    """Ce qu'une demande de la famille a donné, pour un jour."""
+
+    enfant: Enfant
+    prestation: Prestation
+    jour: datetime.date
+    etat: str = ""  # l'état de la Journée après l'opération ; "" si rien n'a été écrit
+    accepte: bool = False  # fait aussitôt
+    en_attente: bool = False  # attend le service (une Demande) ou une place (liste d'attente)
+    message: str = ""  # une phrase pour la famille : ce qui est fait, ou pourquoi c'est refusé
+
+    @property
+    def refuse(self):
+        return not (self.accepte or self.en_attente)
+
+
+class _Refus(Exception):
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+def _decider(operation, *, enfant, prestation, jour, **kwargs):
+    """Exécute l'opération dans sa transaction ; un refus devient un Resultat refusé."""
+    try:
+        with transaction.atomic():
+            return operation(enfant=enfant, prestation=prestation, jour=jour, **kwargs)
+    except _Refus as refus:
+        return Resultat(enfant=enfant, prestation=prestation, jour=jour, message=refus.message)
+
+
+# --- Les opérations ---------------------------------------------------------------------------
+
+
+def reserver(*, enfant, prestation, jour, par, maintenant=None):
+    """Réserve la journée : acceptée aussitôt, ou en attente du service, ou en liste d'attente
+    quand le jour est complet ; sinon refusée avec sa raison."""
+    return _decider(
+        _reserver, enfant=enfant, prestation=prestation, jour=jour, par=par, maintenant=maintenant
+    )
+
+
+def annuler_reservation(*, enfant, prestation, jour, par, maintenant=None):
+    """Annule une réservation avant la limite d'annulation (la place se libère) ; retire une
+    demande en attente du service ou une inscription en liste d'attente."""
+    return _decider(
+        _annuler, enfant=enfant, prestation=prestation, jour=jour, par=par, maintenant=maintenant
+    )
+
+
+def declarer_absence(*, enfant, prestation, jour, par, motif, maintenant=None):
+    """Déclare l'enfant absent un jour réservé ou régulier : excusé avant la limite
+    d'annulation, facturé après. La raison est obligatoire."""
+    return _decider(
+        _declarer_absence,
+        enfant=enfant,
+        prestation=prestation,
+        jour=jour,
+        par=par,
+        motif=motif,
+        maintenant=maintenant,
+    )
+
+
+@transaction.atomic
+def reserver_periode(*, enfant, prestation, debut, fin, jours_semaine, par, maintenant=None):
+    """Réserve chaque jour de `debut` à `fin` dont le jour de la semaine (1 = lundi …
+    7 = dimanche) est dans `jours_semaine` : un Resultat par jour, refus compris. Un seul
+    courriel récapitule ce qui est réservé ou en attente."""
+    maintenant = maintenant or timezone.now()
+    jours_semaine = {int(j) for j in jours_semaine}
+    resultats = []
+    jour = debut
+    while jour <= fin:
+        if jour.isoweekday() in jours_semaine:
+            resultats.append(
+                reserver(
+                    enfant=enfant, prestation=prestation, jour=jour, par=par, maintenant=maintenant
+                )
+            )
+        jour += datetime.timedelta(days=1)
+    envoyer_confirmation_reservations(
+        famille=enfant.famille,
+        lignes=[
+            {
+                "enfant": enfant,
+                "prestation": prestation,
+                "date": resultat.jour,
+                "etat": LIBELLES_CONFIRMATION[resultat.etat],
+            }
+            for resultat in resultats
+            if not resultat.refuse
+        ],
+    )
+    return resultats
+
+
+def places_occupees(*, prestation, jour):
+    """Les places prises ce jour-là : les journées qui en occupent une (réservations en
+    attente comprises) et les enfants inscrits en « Régulier » ce jour-là sans journée."""
+    journees = Journee.objects.filter(prestation=prestation, date=jour)
+    occupees = journees.filter(etat__in=Journee.ETATS_OCCUPANT_UNE_PLACE).count()
+    regulieres = (
+        Inscription.objects.filter(
+            prestation=prestation,
+            date_debut__lte=jour,
+            jours_reguliers__contains=str(jour.isoweekday()),
+        )
+        .filter(Q(date_fin__isnull=True) | Q(date_fin__gte=jour))
+        .exclude(enfant__in=journees.values("enfant"))
+        .values("enfant")
+        .distinct()
+        .count()
+    )
+    return occupees + regulieres
+
+
+def rang_en_liste_attente(journee):
+    """1 pour la première demande en attente d'une place ce jour-là."""
+    return (
+        Journee.objects.filter(
+            prestation_id=journee.prestation_id, date=journee.date, etat=Etat.LISTE_ATTENTE
+        )
+        .filter(
+            Q(demandee_le__lt=journee.demandee_le)
+            | Q(demandee_le=journee.demandee_le, pk__lt=journee.pk)
+        )
+        .count()
+        + 1
+    )
+
+
+# --- Le détail des opérations (sous le verrou de la prestation) ---------------------------------
+
+
+def _reserver(*, enfant, prestation, jour, par, maintenant):
+    maintenant = maintenant or timezone.now()
+    prestation = _verrouiller(prestation)
+    inscription = _inscription(enfant, prestation, jour)
+    _verifier_ouverture(prestation, jour)
+    journee = _journee(enfant, prestation, jour)
+    etat = regles.etat_de_la_case(journee, inscription, jour)
+    if etat not in regles.ETATS_RESERVABLES:
+        raise _Refus(_deja(etat, enfant, jour))
+    if not regles.peut_encore_reserver(prestation, jour, maintenant):
+        limite = regles.limite_reservation(prestation, jour)
+        raise _Refus(
+            f"Trop tard pour réserver le {regles.jour_en_clair(jour)} : les réservations "
+            f"étaient possibles jusqu'au {regles.instant_en_clair(limite)}."
+        )
+    if journee is None:
+        journee = Journee(enfant=enfant, prestation=prestation, date=jour)
+    journee.prestation = prestation
+    journee.motif = ""
+    journee.demandee_le = maintenant
+    if not _place_libre(prestation, jour):
+        _ecrire(journee, Etat.LISTE_ATTENTE, par, "Jour complet : liste d'attente")
+        return _resultat(
+            journee,
+            en_attente=True,
+            message=(
+                f"Il n'y a plus de place le {regles.jour_en_clair(jour)} : {enfant.prenom} est "
+                f"en liste d'attente (rang {rang_en_liste_attente(journee)}). Vous serez "
+                "prévenu(e) dès qu'une place se libère."
+            ),
+        )
+    return _accorder_place(journee, par)
+
+
+def _annuler(*, enfant, prestation, jour, par, maintenant):
+    maintenant = maintenant or timezone.now()
+    prestation = _verrouiller(prestation)
+    journee = _journee(enfant, prestation, jour)
+    inscription = _inscription(enfant, prestation, jour, obligatoire=False)
+    etat = regles.etat_de_la_case(journee, inscription, jour)
+    le_jour = regles.jour_en_clair(jour)
+    if etat == Etat.LISTE_ATTENTE:
+        _supprimer(journee, par, "Retrait de la liste d'attente")
+        return Resultat(
+            enfant=enfant,
+            prestation=prestation,
+            jour=jour,
+            accepte=True,
+            message=f"{enfant.prenom} n'est plus en liste d'attente le {le_jour}.",
+        )
+    if etat == Etat.RESERVATION_EN_ATTENTE:
+        demande = _demande_en_attente(journee, Demande.Type.RESERVATION)
+        if demande is not None:
+            retirer_demande(demande=demande, par=par)  # → _retirer_reservation
+        else:
+            _supprimer(journee, par, "Réservation en attente retirée")
+            _faire_avancer_liste(prestation, jour, maintenant)
+        return Resultat(
+            enfant=enfant,
+            prestation=prestation,
+            jour=jour,
+            accepte=True,
+            message=f"Demande de réservation retirée pour le {le_jour}.",
+        )
+    if etat == Etat.REGULIER:
+        raise _Refus(
+            f"Le {le_jour} est un jour d'accueil régulier de {enfant.prenom} : pour ce "
+            "jour-là, déclarez une absence."
+        )
+    if etat is None:
+        raise _Refus(f"Il n'y a pas de réservation à annuler le {le_jour}.")
+    if etat != Etat.RESERVE:
+        raise _Refus(
+            f"La journée du {le_jour} est « {Etat(etat).label} » : il n'y a pas de "
+            "réservation à annuler."
+        )
+    if not regles.peut_encore_annuler(prestation, jour, maintenant):
+        limite = regles.limite_annulation(prestation, jour)
+        raise _Refus(
+            f"Trop tard pour annuler : l'annulation du {le_jour} était possible jusqu'au "
+            f"{regles.instant_en_clair(limite)}. Déclarez une absence."
+        )
+    _supprimer(journee, par, "Réservation annulée")
+    _faire_avancer_liste(prestation, jour, maintenant)
+    return Resultat(
+        enfant=enfant,
+        prestation=prestation,
+        jour=jour,
+        accepte=True,
+        message=f"Réservation annulée pour le {le_jour}.",
+    )
+
+
+def _declarer_absence(*, enfant, prestation, jour, par, motif, maintenant):
+    maintenant = maintenant or timezone.now()
+    motif = (motif or "").strip()
+    if not motif:
+        raise _Refus("Indiquez la raison de l'absence.")
+    longueur = Journee._meta.get_field("motif").max_length
+    if len(motif) > longueur:
+        raise _Refus(f"La raison de l'absence ne doit pas dépasser {longueur} caractères.")
+    prestation = _verrouiller(prestation)
+    inscription = _inscription(enfant, prestation, jour)
+    journee = _journee(enfant, prestation, jour)
+    etat = regles.etat_de_la_case(journee, inscription, jour)
+    le_jour = regles.jour_en_clair(jour)
+    if etat not in regles.ETATS_D_ABSENCE:
+        raise _Refus(_pas_d_absence(etat, enfant, jour))
+    if jour < timezone.localdate(maintenant):
+        raise _Refus(
+            f"Le {le_jour} est passé : l'absence ne se déclare plus sur le portail, "
+            "contactez le service enfance."
+        )
+    excusee = regles.peut_encore_annuler(prestation, jour, maintenant)
+    etat_final = Etat.ABSENT_EXCUSE if excusee else Etat.ABSENT_FACTURE
+    if excusee:
+        suite = "elle ne sera pas facturée."
+    else:
+        limite = regles.instant_en_clair(regles.limite_annulation(prestation, jour))
+        suite = f"déclarée après la limite d'annulation ({limite}), elle sera facturée."
+    if journee is None:  # un jour régulier sans journée enregistrée
+        journee = Journee(enfant=enfant, prestation=prestation, date=jour, etat=Etat.REGULIER)
+    if prestation.validation_automatique:
+        journee.motif = motif
+        _ecrire(journee, etat_final, par, "Absence déclarée")
+        if excusee:
+            _faire_avancer_liste(prestation, jour, maintenant)
+        return _resultat(
+            journee, accepte=True, message=f"Absence enregistrée pour le {le_jour} : {suite}"
+        )
+    if journee.pk is None:
+        _ecrire(journee, Etat.REGULIER, par, "Jour régulier")
+    creer_demande(
+        famille=enfant.famille,
+        type=Demande.Type.ABSENCE,
+        par=par,
+        valeurs={"etat": etat_final, "motif": motif},
+        cible=journee,
+        enfant=enfant,
+        commentaire=motif,
+    )
+    journee.motif = motif
+    _ecrire(journee, Etat.ABSENCE_EN_ATTENTE, par, "Absence déclarée, en attente du service")
+    return _resultat(
+        journee,
+        en_attente=True,
+        message=(
+            f"Déclaration d'absence envoyée pour le {le_jour} : le service enfance vous "
+            f"répondra. Acceptée, {suite}"
+        ),
+    )
+
+
+# --- Les places et la liste d'attente -----------------------------------------------------------
+
+
+def _place_libre(prestation, jour):
+    return prestation.places is None or places_occupees(prestation=prestation, jour=jour) < (
+        prestation.places
+    )
+
+
+def _accorder_place(journee, par, raison="Réservation"):
+    """La journée obtient sa place : réservée, ou en attente de la décision du service."""
+    le_jour = regles.jour_en_clair(journee.date)
+    if journee.prestation.validation_automatique:
+        _ecrire(journee, Etat.RESERVE, par, raison, reservee=True)
+        return _resultat(
+            journee, accepte=True, message=f"Réservation enregistrée pour le {le_jour}."
+        )
+    _ecrire(journee, Etat.RESERVATION_EN_ATTENTE, par, raison, reservee=True)
+    creer_demande(
+        famille=journee.enfant.famille,
+        type=Demande.Type.RESERVATION,
+        par=par,
+        valeurs={"etat": Etat.RESERVE},
+        cible=journee,
+        enfant=journee.enfant,
+    )
+    return _resultat(
+        journee,
+        en_attente=True,
+        message=(
+            f"Demande de réservation envoyée pour le {le_jour} : le service enfance vous répondra."
+        ),
+    )
+
+
+def _faire_avancer_liste(prestation, jour, maintenant=None):
+    """Donne les places libres aux demandes en liste d'attente, dans l'ordre où elles sont
+    arrivées, et prévient chaque famille. La prestation est déjà verrouillée."""
+    if jour < timezone.localdate(maintenant):
+        return []
+    resultats = []
+    attente = (
+        Journee.objects.filter(prestation=prestation, date=jour, etat=Etat.LISTE_ATTENTE)
+        .select_related("enfant__famille", "modifiee_par")
+        .order_by("demandee_le", "pk")
+    )
+    for journee in attente:
+        if not _place_libre(prestation, jour):
+            break
+        journee.prestation = prestation
+        # La demande reste celle de la famille qui l'a faite.
+        resultat = _accorder_place(journee, journee.modifiee_par, "Place libérée (liste d'attente)")
+        _prevenir_place_liberee(journee, resultat)
+        resultats.append(resultat)
+    return resultats
+
+
+def _prevenir_place_liberee(journee, resultat):
+    enfant = journee.enfant
+    notifier_famille(
+        famille=enfant.famille,
+        sujet=(
+            f"Une place s'est libérée pour {enfant.prenom} le {regles.jour_en_clair(journee.date)}"
+        ),
+        gabarit="place_liberee",
+        contexte={
+            "enfant": enfant,
+            "prestation": journee.prestation,
+            "jour": journee.date,
+            "jour_en_clair": regles.jour_en_clair(journee.date),
+            "reservee": resultat.accepte,
+        },
+    )
+
+
+# --- Les décisions du service (demandes/services.py) ------------------------------------------
+
+
+def _journee_de_la_demande(demande):
+    journee = Journee.objects.filter(pk=demande.cible_id).select_related("enfant__famille").first()
+    if journee is None:
+        raise DemandeImpossible("La journée visée par cette demande n'existe plus.")
+    journee.prestation = _verrouiller(journee.prestation)
+    journee.refresh_from_db(fields=["etat", "motif", "reservee"])
+    return journee
+
+
+def _exiger_etat(journee, etat):
+    if journee.etat != etat:
+        raise DemandeImpossible(
+            f"La journée du {journee.date:%d/%m/%Y} n'est plus « {Etat(etat).label} » : "
+            f"elle est « {journee.get_etat_display()} »."
+        )
+
+
+def _appliquer_reservation(demande, agent):
+    journee = _journee_de_la_demande(demande)
+    _exiger_etat(journee, Etat.RESERVATION_EN_ATTENTE)
+    _ecrire(journee, Etat.RESERVE, agent, raison_historique(demande), reservee=True)
+
+
+def _refuser_reservation(demande, agent):
+    journee = _journee_de_la_demande(demande)
+    _exiger_etat(journee, Etat.RESERVATION_EN_ATTENTE)
+    journee.motif = demande.motif_refus[: Journee._meta.get_field("motif").max_length]
+    _ecrire(
+        journee, Etat.RESERVATION_REFUSEE, agent, f"Demande n° {demande.pk} refusée", reservee=False
+    )
+    _faire_avancer_liste(journee.prestation, journee.date)
+
+
+def _retirer_reservation(demande, par):
+    journee = Journee.objects.filter(pk=demande.cible_id).select_related("prestation").first()
+    if journee is None or journee.etat != Etat.RESERVATION_EN_ATTENTE:
+        return
+    prestation = _verrouiller(journee.prestation)
+    _supprimer(journee, par, f"Demande n° {demande.pk} retirée")
+    _faire_avancer_liste(prestation, journee.date)
+
+
+def _appliquer_absence(demande, agent):
+    journee = _journee_de_la_demande(demande)
+    _exiger_etat(journee, Etat.ABSENCE_EN_ATTENTE)
+    journee.motif = demande.valeurs_demandees.get("motif", journee.motif)
+    etat = demande.valeurs_demandees["etat"]
+    _ecrire(journee, etat, agent, raison_historique(demande))
+    if etat not in Journee.ETATS_OCCUPANT_UNE_PLACE:
+        _faire_avancer_liste(journee.prestation, journee.date)
+
+
+def _retablir_avant_absence(demande, par):
+    """Un refus ou un retrait : la journée redevient ce qu'elle était avant la demande."""
+    journee = _journee_de_la_demande(demande)
+    if journee.etat != Etat.ABSENCE_EN_ATTENTE:
+        return
+    avant = demande.valeurs_actuelles
+    journee.motif = avant.get("motif", "") or ""
+    _ecrire(journee, avant.get("etat", Etat.RESERVE), par, f"Demande n° {demande.pk} sans suite")
+
+
+APPLICATIONS[Demande.Type.RESERVATION] = _appliquer_reservation
+APPLICATIONS_REFUS[Demande.Type.RESERVATION] = _refuser_reservation
+APPLICATIONS_RETRAIT[Demande.Type.RESERVATION] = _retirer_reservation
+APPLICATIONS[Demande.Type.ABSENCE] = _appliquer_absence
+APPLICATIONS_REFUS[Demande.Type.ABSENCE] = _retablir_avant_absence
+APPLICATIONS_RETRAIT[Demande.Type.ABSENCE] = _retablir_avant_absence
+
+
+# --- Petits outils ------------------------------------------------------------------------------
+
+
+def _verrouiller(prestation):
+    """La prestation relue sous verrou : les demandes sur elle passent une à une."""
+    return Prestation.objects.select_for_update().get(pk=prestation.pk)
+
+
+def _inscription(enfant, prestation, jour, obligatoire=True):
+    inscriptions = Inscription.objects.filter(enfant=enfant, prestation=prestation)
+    inscription = regles.inscription_du_jour(inscriptions, prestation, jour)
+    if inscription is None and obligatoire:
+        raise _Refus(
+            f"{enfant.prenom} n'est pas inscrit(e) à « {prestation.nom} » le "
+            f"{regles.jour_en_clair(jour)} : demandez d'abord l'inscription au service enfance."
+        )
+    return inscription
+
+
+def _verifier_ouverture(prestation, jour):
+    fermetures = Fermeture.objects.filter(date_debut__lte=jour, date_fin__gte=jour)
+    raison = regles.raison_de_fermeture(prestation, jour, fermetures)
+    if raison is not None:
+        raise _Refus(raison)
+
+
+def _journee(enfant, prestation, jour):
+    return Journee.objects.filter(enfant=enfant, prestation=prestation, date=jour).first()
+
+
+def _demande_en_attente(journee, type):
+    return (
+        Demande.objects.filter(
+            type=type, statut=Demande.Statut.EN_ATTENTE, cible_id=journee.pk, enfant=journee.enfant
+        )
+        .order_by("-date_demande")
+        .first()
+    )
+
+
+def _ecrire(journee, etat, par, raison, **champs):
+    journee.etat = etat
+    for champ, valeur in champs.items():
+        setattr(journee, champ, valeur)
+    journee.modifiee_par = par
+    journee._history_user = par
+    journee._change_reason = raison
+    journee.save()
+
+
+def _supprimer(journee, par, raison):
+    journee._history_user = par
+    journee._change_reason = raison
+    journee.delete()
+
+
+def _resultat(journee, **kwargs):
+    return Resultat(
+        enfant=journee.enfant,
+        prestation=journee.prestation,
+        jour=journee.date,
+        etat=journee.etat,
+        **kwargs,
+    )
+
+
+def _deja(etat, enfant, jour):
+    """Pourquoi une journée déjà prise ne se réserve pas."""
+    le_jour = regles.jour_en_clair(jour)
+    if etat in (Etat.RESERVE, Etat.PRESENT):
+        return f"La journée du {le_jour} est déjà réservée."
+    if etat == Etat.REGULIER:
+        return f"Le {le_jour} est un jour d'accueil régulier : {enfant.prenom} y a déjà sa place."
+    if etat == Etat.RESERVATION_EN_ATTENTE:
+        return f"Une demande de réservation pour le {le_jour} est déjà en cours de traitement."
+    if etat == Etat.LISTE_ATTENTE:
+        return f"{enfant.prenom} est déjà en liste d'attente pour le {le_jour}."
+    if etat == Etat.ABSENCE_EN_ATTENTE:
+        return f"Une déclaration d'absence pour le {le_jour} est en cours de traitement."
+    return f"La journée du {le_jour} est « {Etat(etat).label} » : elle ne peut pas être réservée."
+
+
+def _pas_d_absence(etat, enfant, jour):
+    """Pourquoi on ne déclare pas d'absence sur cette journée."""
+    le_jour = regles.jour_en_clair(jour)
+    if etat is None or etat == Etat.RESERVATION_REFUSEE:
+        return f"{enfant.prenom} n'a pas de réservation le {le_jour} : pas d'absence à déclarer."
+    if etat in (Etat.ABSENT_EXCUSE, Etat.ABSENT_FACTURE):
+        return f"Une absence est déjà enregistrée le {le_jour}."
+    if etat == Etat.ABSENCE_EN_ATTENTE:
+        return f"Une déclaration d'absence pour le {le_jour} est déjà en cours de traitement."
+    if etat in (Etat.RESERVATION_EN_ATTENTE, Etat.LISTE_ATTENTE):
+        return (
+            f"La réservation du {le_jour} n'est pas encore accordée : retirez plutôt la "
+            "demande (« Annuler la réservation »)."
+        )
+    return f"La journée du {le_jour} est « {Etat(etat).label} » : pas d'absence à déclarer."

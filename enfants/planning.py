@@ -1,0 +1,533 @@
+"""Le planning d'un enfant : la grille d'un mois, construite ici en un nombre fixe de requêtes.
+
+Une ligne par inscription active dans le mois, une colonne par jour, et dans chaque case tout
+ce que la page affiche, déjà calculé : le code court, le libellé de la légende, le texte lu par
+un lecteur d'écran et les actions permises. Trois requêtes quel que soit le nombre de lignes
+et de jours (inscriptions avec prestations, structures et responsables ; journées du mois ;
+fermetures du mois) ; les jours fériés et les vacances viennent de la bibliothèque `holidays`.
+
+Le gabarit n'a plus qu'à poser ces valeurs dans le tableau : la page doit se servir vite.
+"""
+
+import calendar
+import datetime
+import re
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+from enfants.models import Fermeture, Inscription, Journee, Prestation
+from enfants.regles import (
+    ETATS_RESERVABLES,
+    MOIS,
+    actions_possibles,
+    etat_de_la_case,
+    fermeture_du_jour,
+    instant_en_clair,
+    jour_en_clair,
+    limite_annulation,
+    limite_reservation,
+    marque_du_jour,
+    raison_de_fermeture,
+)
+
+ABREGES = ("Lu", "Ma", "Me", "Je", "Ve", "Sa", "Di")
+Etat = Journee.Etat
+
+
+@dataclass(frozen=True, slots=True)
+class Apparence:
+    """Comment un état se montre : sa classe (sa couleur), un code court, son libellé."""
+
+    cle: str
+    symbole: str
+    libelle: str
+
+    @property
+    def en_clair(self):
+        """Le libellé dans une phrase : « réservé », « petites vacances »."""
+        return self.libelle[:1].lower() + self.libelle[1:]
+
+
+# Chaque état de la légende du guide, dans son ordre. La couleur n'est jamais seule : chaque
+# case porte aussi un code court et, pour les lecteurs d'écran, sa phrase complète.
+SYMBOLES = {
+    Etat.RESERVE: "R",
+    Etat.PRESENT: "✓",
+    Etat.ERREUR: "!",
+    Etat.CONGE: "C",
+    Etat.HORS_CONTRAT: "H",
+    Etat.REGULIER: "Rg",
+    Etat.FERMETURE: "×",
+    Etat.ABSENT_FACTURE: "AF",
+    Etat.DEMANDE_EN_ATTENTE: "?",
+    Etat.ABSENT_EXCUSE: "AE",
+    Etat.RESERVATION_EN_ATTENTE: "R?",
+    Etat.RESERVATION_REFUSEE: "R✗",
+    Etat.ABSENCE_EN_ATTENTE: "A?",
+}
+SYMBOLES_SUPPLEMENTAIRES = {"liste_attente": "LA"}
+SYMBOLE_INCONNU = "•"
+
+APPARENCES = {
+    valeur: Apparence(
+        valeur,
+        SYMBOLES.get(valeur) or SYMBOLES_SUPPLEMENTAIRES.get(valeur, SYMBOLE_INCONNU),
+        libelle,
+    )
+    for valeur, libelle in Etat.choices
+}
+PRESENT_RESERVE = Apparence("present_reserve", "R✓", "Présent sur une journée réservée")
+FERIE = Apparence("ferie", "F", "Jour férié")
+PETITES_VACANCES = Apparence("petites_vacances", "P", "Petites vacances")
+GRANDES_VACANCES = Apparence("grandes_vacances", "G", "Grandes vacances")
+MARQUES = {"F": FERIE, "P": PETITES_VACANCES, "G": GRANDES_VACANCES}
+# Pas un état du guide : une case libre que la famille peut encore réserver.
+RESERVABLE = Apparence("libre", "+", "Jour réservable")
+
+
+def _legende():
+    etats = []
+    for valeur, _ in Etat.choices:
+        etats.append(APPARENCES[valeur])
+        if valeur == Etat.PRESENT:
+            etats.append(PRESENT_RESERVE)
+    return tuple(etats) + (PETITES_VACANCES, GRANDES_VACANCES, FERIE, RESERVABLE)
+
+
+LEGENDE = _legende()
+
+# Ce que dit une case vide.
+LIBRE = "aucune réservation"
+LIBRE_RESERVABLE = "aucune réservation, réservable"
+SANS_ACCUEIL = "pas d'accueil"
+HORS_INSCRIPTION = "hors de la période d'inscription"
+AUCUNE_ACTION = {"reserver": False, "annuler": False, "absence": False}
+
+
+@dataclass(slots=True)
+class Case:
+    """Une case de la grille : un jour d'une ligne."""
+
+    jour: datetime.date
+    classe: str  # « c-reserve » : la couleur de l'état, vide pour une case sans état
+    symbole: str  # « R », « ✓ », « F »
+    libelle: str  # « Réservé » (la légende), vide pour une case sans état
+    texte: str  # « Mercredi 9 décembre, ALSH Mercredi après-midi : réservé »
+    etat: str | None = None  # l'état de la journée (enregistré ou régulier), sinon None
+    actions: dict = field(default_factory=lambda: dict(AUCUNE_ACTION))
+    cle: str = ""  # « 12/2026-12-09 » : la page de la case, quand elle a quelque chose à dire
+    journee: Journee | None = None
+    precision: str = ""  # le motif d'une fermeture, d'une absence ou d'un refus
+
+    @property
+    def actions_permises(self):
+        """« reserver absence » : pour le menu contextuel."""
+        return " ".join(nom for nom, permise in self.actions.items() if permise)
+
+
+@dataclass(slots=True)
+class Colonne:
+    jour: datetime.date
+    entete: str  # « Me 01 »
+    abrege: str  # « Me »
+    numero: str  # « 01 »
+    en_clair: str  # « Mercredi 1er décembre »
+    classe: str  # « we », « auj », « vac », « fer »
+    marque: object = None  # la MarqueCalendrier du jour (F, P, G), calculée une fois par jour
+
+
+@dataclass(slots=True)
+class Ligne:
+    inscription: Inscription
+    prestation: Prestation
+    structure: str
+    nom: str
+    responsable: str  # « DUPONT JEAN »
+    cases: list
+    cellules: str = ""  # le balisage des cases de la ligne (voir `balisage_des_cases`)
+
+
+@dataclass
+class Planning:
+    enfant: object
+    mois: datetime.date  # le 1er du mois
+    titre: str  # « Décembre 2026 »
+    colonnes: list
+    lignes: list
+    precedent: datetime.date
+    suivant: datetime.date
+    legende: tuple = LEGENDE
+
+    @property
+    def mois_param(self):
+        return f"{self.mois:%Y-%m}"
+
+
+# --- Les mois ----------------------------------------------------------------------------------
+
+MOIS_PARAM = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+def lire_mois(valeur, aujourdhui):
+    """« 2026-12 » → date(2026, 12, 1) ; une valeur absente ou invalide → le mois courant."""
+    trouve = MOIS_PARAM.match(valeur or "")
+    if trouve:
+        annee, mois = int(trouve[1]), int(trouve[2])
+        if 2000 <= annee <= 2100 and 1 <= mois <= 12:
+            return datetime.date(annee, mois, 1)
+    return aujourdhui.replace(day=1)
+
+
+def decaler_mois(premier, decalage):
+    rang = premier.year * 12 + premier.month - 1 + decalage
+    return datetime.date(rang // 12, rang % 12 + 1, 1)
+
+
+def titre_du_mois(premier):
+    return f"{MOIS[premier.month - 1].capitalize()} {premier.year}"
+
+
+def jour_capitalise(jour):
+    """« Mercredi 1er décembre »."""
+    texte = jour_en_clair(jour)
+    if jour.day == 1:
+        texte = texte.replace(" 1 ", " 1er ", 1)
+    return texte[:1].upper() + texte[1:]
+
+
+def jour_et_annee(jour):
+    """« mercredi 1er décembre 2026 »."""
+    texte = jour_capitalise(jour)
+    return f"{texte[:1].lower()}{texte[1:]} {jour.year}"
+
+
+# --- La grille -----------------------------------------------------------------------------
+
+
+def inscriptions_entre(enfant, debut, fin, prestation_id=None):
+    """Les inscriptions de l'enfant actives entre deux dates, avec prestation, structure et
+    responsable : une requête."""
+    inscriptions = Inscription.objects.filter(enfant=enfant, date_debut__lte=fin)
+    if prestation_id is not None:
+        inscriptions = inscriptions.filter(prestation_id=prestation_id)
+    return list(
+        inscriptions.filter(Q(date_fin__isnull=True) | Q(date_fin__gte=debut))
+        .select_related("prestation__structure", "responsable")
+        .order_by(
+            "prestation__structure__ordre",
+            "prestation__structure__nom",
+            "prestation__ordre",
+            "prestation__nom",
+            "date_debut",
+        )
+    )
+
+
+def prestations_reservables(*, enfant, aujourdhui):
+    """Les prestations auxquelles l'enfant est inscrit aujourd'hui ou plus tard, une fois
+    chacune, dans l'ordre de la grille : une requête."""
+    return list(
+        Prestation.objects.filter(
+            Q(inscriptions__date_fin__isnull=True) | Q(inscriptions__date_fin__gte=aujourdhui),
+            inscriptions__enfant=enfant,
+        )
+        .select_related("structure")
+        .distinct()
+        .order_by("structure__ordre", "structure__nom", "ordre", "nom")
+    )
+
+
+def fermetures_entre(debut, fin):
+    return list(Fermeture.objects.filter(date_debut__lte=fin, date_fin__gte=debut))
+
+
+def construire_planning(*, enfant, mois, maintenant=None, lien_des_cases=""):
+    """La grille du mois (`mois` : une date de ce mois) : trois requêtes.
+
+    `lien_des_cases` : l'adresse sous laquelle chaque case a sa page (« …/planning/ ») ; le
+    balisage de chaque ligne de cases est alors prêt à poser dans le tableau (`Ligne.cellules`).
+    """
+    maintenant = maintenant or timezone.now()
+    aujourdhui = timezone.localdate(maintenant)
+    premier = mois.replace(day=1)
+    dernier = premier.replace(day=calendar.monthrange(premier.year, premier.month)[1])
+
+    inscriptions = inscriptions_entre(enfant, premier, dernier)
+    journees = {
+        (j.prestation_id, j.date): j
+        for j in Journee.objects.filter(enfant=enfant, date__range=(premier, dernier))
+    }
+    fermetures = fermetures_entre(premier, dernier)
+
+    jours = [premier + datetime.timedelta(days=n) for n in range(dernier.day)]
+    colonnes = [_colonne(jour, aujourdhui) for jour in jours]
+    lignes = []
+    for inscription in inscriptions:
+        prestation = inscription.prestation
+        cases = [
+            construire_case(
+                inscription=inscription,
+                colonne=colonne,
+                journee=journees.get((prestation.pk, colonne.jour)),
+                fermetures=fermetures,
+                maintenant=maintenant,
+            )
+            for colonne in colonnes
+        ]
+        ligne = _ligne(inscription, cases)
+        ligne.cellules = balisage_des_cases(cases, lien_des_cases)
+        lignes.append(ligne)
+    return Planning(
+        enfant=enfant,
+        mois=premier,
+        titre=titre_du_mois(premier),
+        colonnes=colonnes,
+        lignes=lignes,
+        precedent=decaler_mois(premier, -1),
+        suivant=decaler_mois(premier, 1),
+    )
+
+
+def _ligne(inscription, cases):
+    responsable = inscription.responsable
+    return Ligne(
+        inscription=inscription,
+        prestation=inscription.prestation,
+        structure=inscription.prestation.structure.nom,
+        nom=inscription.prestation.nom,
+        responsable=f"{responsable.nom} {responsable.prenom}".upper(),
+        cases=cases,
+    )
+
+
+def _colonne(jour, aujourdhui):
+    marque = marque_du_jour(jour)
+    classes = []
+    if jour.isoweekday() > 5:
+        classes.append("we")
+    if marque is not None:
+        classes.append("fer" if marque.code == "F" else "vac")
+    if jour == aujourdhui:
+        classes.append("auj")
+    return Colonne(
+        jour=jour,
+        entete=f"{ABREGES[jour.weekday()]} {jour.day:02d}",
+        abrege=ABREGES[jour.weekday()],
+        numero=f"{jour.day:02d}",
+        en_clair=jour_capitalise(jour),
+        classe=" ".join(classes),
+        marque=marque,
+    )
+
+
+def construire_case(*, inscription, colonne, journee, fermetures, maintenant):
+    """Une case : l'état enregistré, sinon ce que disent le calendrier et l'inscription."""
+    prestation = inscription.prestation
+    jour = colonne.jour
+    debut_texte = f"{colonne.en_clair}, {prestation.nom} : "
+    if journee is not None:
+        apparence = APPARENCES.get(journee.etat) or Apparence(
+            journee.etat, SYMBOLE_INCONNU, journee.get_etat_display()
+        )
+        if journee.etat == Etat.PRESENT and journee.reservee:
+            apparence = PRESENT_RESERVE
+        return _case_avec_etat(
+            apparence,
+            prestation,
+            jour,
+            debut_texte,
+            journee.etat,
+            actions_possibles(
+                prestation=prestation,
+                jour=jour,
+                journee=journee,
+                inscription=inscription,
+                fermetures=fermetures,
+                maintenant=maintenant,
+            ),
+            journee=journee,
+            precision=journee.motif,
+        )
+    if not inscription.couvre(jour):
+        return Case(jour, "", "", "", debut_texte + HORS_INSCRIPTION)
+    marque = colonne.marque
+    if marque is not None and (marque.code == "F" or prestation.periode == "scolaire"):
+        apparence = MARQUES[marque.code]
+        nom = marque.libelle.partition(" : ")[2]
+        return Case(
+            jour,
+            f"c-{apparence.cle}",
+            apparence.symbole,
+            apparence.libelle,
+            f"{debut_texte}{apparence.en_clair} ({nom})",
+            precision=nom,
+        )
+    en_vacances = marque is not None  # un jour férié a été traité plus haut
+    if (
+        not prestation.active
+        or jour.isoweekday() not in prestation.jours_ouverture_isoweekday
+        or (prestation.periode == "vacances" and not en_vacances)
+    ):
+        return Case(jour, "", "", "", debut_texte + SANS_ACCUEIL)
+    fermeture = fermeture_du_jour(prestation, jour, fermetures)
+    if fermeture is not None:
+        apparence = APPARENCES[Etat.FERMETURE]
+        motif = f" ({fermeture.motif})" if fermeture.motif else ""
+        return Case(
+            jour,
+            f"c-{apparence.cle}",
+            apparence.symbole,
+            apparence.libelle,
+            debut_texte + apparence.en_clair + motif,
+            precision=fermeture.motif,
+        )
+    actions = actions_possibles(
+        prestation=prestation,
+        jour=jour,
+        journee=None,
+        inscription=inscription,
+        fermetures=fermetures,
+        maintenant=maintenant,
+    )
+    etat = etat_de_la_case(None, inscription, jour)
+    if etat is not None:
+        return _case_avec_etat(APPARENCES[etat], prestation, jour, debut_texte, etat, actions)
+    if actions["reserver"]:
+        return Case(
+            jour,
+            f"c-{RESERVABLE.cle}",
+            RESERVABLE.symbole,
+            RESERVABLE.libelle,
+            debut_texte + LIBRE_RESERVABLE,
+            actions=actions,
+            cle=f"{prestation.pk}/{jour.isoformat()}",
+        )
+    return Case(jour, "", "", "", debut_texte + LIBRE, actions=actions)
+
+
+def _case_avec_etat(
+    apparence, prestation, jour, debut_texte, etat, actions, journee=None, precision=""
+):
+    return Case(
+        jour,
+        f"c-{apparence.cle}",
+        apparence.symbole,
+        apparence.libelle,
+        debut_texte + apparence.en_clair,
+        etat=etat,
+        actions=actions,
+        # Une case qui a un état a toujours sa page : son détail (motif), ses actions.
+        cle=f"{prestation.pk}/{jour.isoformat()}",
+        journee=journee,
+        precision=precision,
+    )
+
+
+# --- Un jour d'une ligne : la page d'une case ----------------------------------------------
+
+
+@dataclass
+class JourDuPlanning:
+    """Une case et ce qu'il faut pour la comprendre : sa ligne, ses délais, sa fermeture."""
+
+    ligne: Ligne
+    colonne: Colonne
+    case: Case
+    raison_fermeture: str | None
+    limite_reservation: datetime.datetime
+    limite_annulation: datetime.datetime
+    maintenant: datetime.datetime
+
+    @property
+    def inscription(self):
+        return self.ligne.inscription
+
+    @property
+    def prestation(self):
+        return self.ligne.prestation
+
+    @property
+    def jour(self):
+        return self.colonne.jour
+
+    @property
+    def aucune_action(self):
+        return not any(self.case.actions.values())
+
+    @property
+    def sans_action_parce_que(self):
+        """Pourquoi la case ne propose rien, en français (fin de phrase)."""
+        if self.raison_fermeture:
+            return self.raison_fermeture
+        if self.case.etat in ETATS_RESERVABLES and self.maintenant > self.limite_reservation:
+            limite = instant_en_clair(self.limite_reservation)
+            return f"les réservations étaient possibles jusqu'au {limite}."
+        if self.jour < timezone.localdate(self.maintenant):
+            return "ce jour est passé ; pour toute question, contactez le service enfance."
+        return "pour toute question, contactez le service enfance."
+
+
+def construire_jour(*, enfant, prestation_id, jour, maintenant=None):
+    """La case d'une prestation de l'enfant ce jour-là, ou None s'il n'y est pas inscrit :
+    trois requêtes, comme la grille."""
+    maintenant = maintenant or timezone.now()
+    inscription = next(
+        (
+            i
+            for i in inscriptions_entre(enfant, jour, jour, prestation_id=prestation_id)
+            if i.couvre(jour)
+        ),
+        None,
+    )
+    if inscription is None:
+        return None
+    prestation = inscription.prestation
+    journee = Journee.objects.filter(enfant=enfant, prestation=prestation, date=jour).first()
+    fermetures = fermetures_entre(jour, jour)
+    colonne = _colonne(jour, timezone.localdate(maintenant))
+    case = construire_case(
+        inscription=inscription,
+        colonne=colonne,
+        journee=journee,
+        fermetures=fermetures,
+        maintenant=maintenant,
+    )
+    return JourDuPlanning(
+        ligne=_ligne(inscription, [case]),
+        colonne=colonne,
+        case=case,
+        raison_fermeture=raison_de_fermeture(prestation, jour, fermetures),
+        limite_reservation=limite_reservation(prestation, jour),
+        limite_annulation=limite_annulation(prestation, jour),
+        maintenant=maintenant,
+    )
+
+
+# --- Le balisage des cases -------------------------------------------------------------------
+# 217 cases pour 7 lignes et 31 jours : écrites ici d'un trait plutôt que case par case dans
+# le gabarit, pour que la page se serve vite. Chaque texte est échappé ; la couleur vient de la
+# classe, le code court est visible, la phrase complète est pour les lecteurs d'écran (et en
+# info-bulle sur les cases qui mènent à leur page).
+
+
+def balisage_des_cases(cases, lien_des_cases):
+    """Les <td> d'une ligne, en une chaîne sûre."""
+    morceaux = []
+    for case in cases:
+        classe = f' class="{case.classe}"' if case.classe else ""
+        texte = escape(case.texte)
+        contenu = (
+            f'<span aria-hidden="true">{case.symbole}</span>'
+            f'<span class="visually-hidden">{texte}</span>'
+        )
+        if case.cle:
+            contenu = (
+                f'<a href="{lien_des_cases}{case.cle}/" data-actions="{case.actions_permises}"'
+                f' title="{texte}">{contenu}</a>'
+            )
+        morceaux.append(f"<td{classe}>{contenu}</td>")
+    return mark_safe("".join(morceaux))  # noqa: S308 (chaque texte est échappé ci-dessus)

@@ -94,6 +94,42 @@ def capturer():
     return capturer
 
 
+@pytest.fixture(autouse=True)
+def stockage_temporaire(settings, tmp_path):
+    """Les fichiers déposés pendant le test (et le formulaire de la démonstration) vont dans
+    un dossier temporaire, pas dans media/ du projet."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def se_connecter(page, live_server, identifiant="jean.dupont", mot_de_passe="Bonbons2015"):
+    page.goto(f"{live_server.url}/connexion/")
+    page.get_by_label("Identifiant").fill(identifiant)
+    page.get_by_label("Mot de passe", exact=True).fill(mot_de_passe)
+    page.get_by_role("button", name="Se connecter").click()
+
+
+def se_connecter_au_clavier(page, live_server):
+    """La connexion de Jean Dupont sans souris : saisie, Tab, Entrée."""
+    from playwright.sync_api import expect
+
+    page.goto(f"{live_server.url}/connexion/")
+    page.get_by_label("Identifiant").focus()
+    page.keyboard.type("jean.dupont")
+    page.keyboard.press("Tab")
+    page.keyboard.type("Bonbons2015")
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("Bienvenue JEAN DUPONT")).to_be_visible()
+
+
+def tabuler_jusqu_a(page, cible, essais=400):
+    """Tab jusqu'à ce que `cible` ait le focus ; échoue si elle ne l'a jamais."""
+    for _ in range(essais):
+        page.keyboard.press("Tab")
+        if cible.evaluate("element => element === document.activeElement"):
+            return
+    raise AssertionError(f"Le focus n'atteint jamais {cible}")
+
+
 def sans_defilement_horizontal(page):
     """Vrai quand rien ne dépasse la largeur de la fenêtre."""
     return page.evaluate(

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.dossiers.fabriques import semer_types
-from tests.navigateur.conftest import sans_defilement_horizontal
+from tests.navigateur.conftest import sans_defilement_horizontal, se_connecter
 
 # Un PDF d'une page, minuscule mais valable.
 PDF = (
@@ -21,21 +21,9 @@ QUOTIENT = "Justificatif du quotient familial"
 
 
 @pytest.fixture(autouse=True)
-def stockage_temporaire(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture(autouse=True)
 def types_de_documents(transactional_db):
     """Les types de la migration, qu'un test transactionnel précédent a pu effacer."""
     semer_types()
-
-
-def se_connecter(page, live_server, identifiant="jean.dupont", mot_de_passe="Bonbons2015"):
-    page.goto(f"{live_server.url}/connexion/")
-    page.get_by_label("Identifiant").fill(identifiant)
-    page.get_by_label("Mot de passe", exact=True).fill(mot_de_passe)
-    page.get_by_role("button", name="Se connecter").click()
 
 
 def carte(page, titre):

@@ -6,24 +6,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.navigateur.conftest import sans_defilement_horizontal
+from tests.navigateur.conftest import sans_defilement_horizontal, se_connecter
 
 PDF = b"%PDF-1.4\n%%EOF\n"
-
-
-@pytest.fixture(autouse=True)
-def stockage_temporaire(settings, tmp_path):
-    """Les fichiers déposés pendant le test (et le formulaire de la démonstration) vont dans
-    un dossier temporaire, pas dans media/ du projet."""
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
-def se_connecter(page, live_server):
-    page.goto(f"{live_server.url}/connexion/")
-    page.get_by_label("Identifiant").fill("jean.dupont")
-    page.get_by_label("Mot de passe", exact=True).fill("Bonbons2015")
-    page.get_by_role("button", name="Se connecter").click()
-    expect(page.get_by_text("Bienvenue JEAN DUPONT")).to_be_visible()
 
 
 def test_un_parent_lit_son_message_et_ecrit_au_service(

@@ -5,14 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.navigateur.conftest import sans_defilement_horizontal
-
-
-def se_connecter(page, live_server, identifiant="jean.dupont", mot_de_passe="Bonbons2015"):
-    page.goto(f"{live_server.url}/connexion/")
-    page.get_by_label("Identifiant").fill(identifiant)
-    page.get_by_label("Mot de passe", exact=True).fill(mot_de_passe)
-    page.get_by_role("button", name="Se connecter").click()
+from tests.navigateur.conftest import sans_defilement_horizontal, se_connecter
 
 
 def test_un_parent_se_connecte_consulte_ses_pages_et_se_deconnecte(

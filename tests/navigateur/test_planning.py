@@ -7,29 +7,14 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.navigateur.conftest import sans_defilement_horizontal
+from tests.navigateur.conftest import (
+    sans_defilement_horizontal,
+    se_connecter_au_clavier,
+    tabuler_jusqu_a,
+)
 
 # Les lignes acceptées aussitôt par le service (les vacances attendent le service).
 LIGNES_IMMEDIATES = ("Garderie matin", "Restauration scolaire", "ALSH Mercredi après-midi")
-
-
-def se_connecter_au_clavier(page, live_server):
-    page.goto(f"{live_server.url}/connexion/")
-    page.get_by_label("Identifiant").focus()
-    page.keyboard.type("jean.dupont")
-    page.keyboard.press("Tab")
-    page.keyboard.type("Bonbons2015")
-    page.keyboard.press("Enter")
-    expect(page.get_by_text("Bienvenue JEAN DUPONT")).to_be_visible()
-
-
-def tabuler_jusqu_a(page, cible, essais=400):
-    """Tab jusqu'à ce que `cible` ait le focus ; échoue si elle ne l'a jamais."""
-    for _ in range(essais):
-        page.keyboard.press("Tab")
-        if cible.evaluate("element => element === document.activeElement"):
-            return
-    raise AssertionError(f"Le focus n'atteint jamais {cible}")
 
 
 def case_reservable(page):

@@ -35,6 +35,7 @@ from demandes.services import (
     raison_historique,
     retirer_demande,
 )
+from dossiers.services import dossier_bloque_reservation
 from enfants import regles
 from enfants.models import Enfant, Fermeture, Inscription, Journee, Prestation
 from familles.notifications import envoyer_confirmation_reservations, notifier_famille
@@ -199,6 +200,10 @@ def _reserver(*, enfant, prestation, jour, par, maintenant):
             f"Trop tard pour réserver le {regles.jour_en_clair(jour)} : les réservations "
             f"étaient possibles jusqu'au {regles.instant_en_clair(limite)}."
         )
+    # La prestation peut exiger un dossier complet ou la fiche certifiée de l'année (Mon dossier).
+    blocage = dossier_bloque_reservation(famille=enfant.famille, prestation=prestation, au=jour)
+    if blocage:
+        raise _Refus(blocage)
     if journee is None:
         journee = Journee(enfant=enfant, prestation=prestation, date=jour)
     journee.prestation = prestation

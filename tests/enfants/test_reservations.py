@@ -618,3 +618,35 @@ def test_staff_see_and_accept_a_pending_booking_in_the_admin(
     client_agent.post(reverse("admin:demandes_demande_valider", args=[demande.pk]))
 
     assert journee(lucas, sur_validation).etat == Etat.RESERVE
+
+
+# --- Le dossier annuel ------------------------------------------------------------------------
+
+
+def test_une_prestation_qui_exige_un_dossier_complet_refuse_la_reservation_sans_lui(
+    lucas, mercredi, jean
+):
+    from dossiers.models import ExigenceDossier
+    from tests.dossiers.fabriques import semer_types
+
+    semer_types()
+    ExigenceDossier.objects.create(prestation=mercredi, dossier_complet_requis=True)
+
+    resultat = reserver(
+        enfant=lucas, prestation=mercredi, jour=MERCREDI, par=jean, maintenant=AVANT
+    )
+
+    assert resultat.refuse
+    assert "demande un dossier complet" in resultat.message
+    assert "Mon dossier" in resultat.message
+    assert journee(lucas, mercredi) is None
+
+
+def test_sans_exigence_de_dossier_la_reservation_se_fait(lucas, mercredi, jean):
+    from tests.dossiers.fabriques import semer_types
+
+    semer_types()
+    resultat = reserver(
+        enfant=lucas, prestation=mercredi, jour=MERCREDI, par=jean, maintenant=AVANT
+    )
+    assert resultat.accepte

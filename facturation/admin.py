@@ -6,20 +6,28 @@ saisis à la main sont les chèques, les espèces et les virements ; les autres 
 ligne, prélèvement, titre émis) viennent de leurs traitements et se consultent seulement.
 """
 
+import datetime
+
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.core.exceptions import ValidationError
 from django.db.models import Sum
+from django.http import HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.html import format_html
 
 from enfants.admin import PrestationChoixMixin, PrestationListFilter
-from facturation import formats
+from facturation import formats, sepa, services
 from facturation.models import (
     ZERO,
     Affectation,
     Facture,
     LigneFacture,
+    MandatSepa,
     Regie,
     Reglement,
     Tarif,
@@ -71,6 +79,7 @@ class RegieAdmin(admin.ModelAdmin):
     )
     search_fields = ("nom", "prefixe")
     ordering = ("nom",)
+    actions = ("facturer_un_mois", "exporter_prelevement_sepa")
     fields = (
         "nom",
         "prefixe",
@@ -86,6 +95,119 @@ class RegieAdmin(admin.ModelAdmin):
             # Les numéros déjà donnés portent le préfixe : il ne change plus.
             champs = ("prefixe", *champs)
         return champs
+
+    def has_add_facture_permission(self, request):
+        return request.user.has_perm("facturation.add_facture")
+
+    @admin.action(description="Facturer un mois…", permissions=["add_facture"])
+    def facturer_un_mois(self, request, queryset):
+        form = MoisForm(request.POST if "confirmer" in request.POST else None)
+        if form.is_valid():
+            for regie in queryset:
+                try:
+                    rapport = services.facturer_periode(
+                        regie=regie, **bornes_du_mois(form.cleaned_data["mois"]), par=request.user
+                    )
+                except ValidationError as erreur:
+                    self.message_user(request, " ".join(erreur.messages), messages.ERROR)
+                else:
+                    self.message_user(request, str(rapport), messages.SUCCESS)
+            return None
+        return page_action(
+            self,
+            request,
+            queryset,
+            form,
+            action="facturer_un_mois",
+            title="Facturer un mois",
+            explication=(
+                "Une facture par famille pour les jours facturables du mois (réservés, "
+                "réguliers, présents, absents facturés) pas encore facturés. Relancer la "
+                "facturation d'un mois ne refacture rien."
+            ),
+            bouton="Émettre les factures",
+        )
+
+    @admin.action(description="Exporter le prélèvement SEPA d'un mois…")
+    def exporter_prelevement_sepa(self, request, queryset):
+        form = MoisForm(request.POST if "confirmer" in request.POST else None)
+        if form.is_valid() and queryset.count() == 1:
+            regie, mois = queryset.get(), form.cleaned_data["mois"]
+            reponse = HttpResponse(
+                sepa.exporter_prelevements(regie=regie, mois=mois), content_type="application/xml"
+            )
+            nom = f"prelevement-{regie.prefixe}-{mois:%Y-%m}.xml"
+            reponse["Content-Disposition"] = f'attachment; filename="{nom}"'
+            return reponse
+        if queryset.count() != 1:
+            self.message_user(request, "Choisissez une seule régie.", messages.WARNING)
+            return None
+        return page_action(
+            self,
+            request,
+            queryset,
+            form,
+            action="exporter_prelevement_sepa",
+            title="Exporter le prélèvement SEPA",
+            explication=(
+                "Le fichier pain.008 des factures impayées du mois des familles en "
+                "prélèvement automatique (un mandat est créé pour celles qui n'en ont pas)."
+            ),
+            bouton="Télécharger le fichier",
+        )
+
+
+def bornes_du_mois(mois):
+    debut = mois.replace(day=1)
+    fin = (debut + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
+    return {"debut": debut, "fin": fin}
+
+
+class MoisForm(forms.Form):
+    mois = forms.CharField(label="Mois", help_text="Par exemple 2026-11.", max_length=7)
+
+    def clean_mois(self):
+        texte = self.cleaned_data["mois"].strip()
+        try:
+            annee, mois = texte.split("-")
+            return datetime.date(int(annee), int(mois), 1)
+        except ValueError:
+            raise ValidationError(
+                f"Mois invalide : « {texte} ». Indiquez l'année et le mois, par exemple 2026-11."
+            ) from None
+
+
+class OrmcForm(forms.Form):
+    numero_ormc = forms.CharField(
+        label="N° d'ORMC",
+        required=False,
+        max_length=40,
+        help_text="Vide : un numéro est donné (ORMC-année-n).",
+    )
+
+
+def page_action(modeladmin, request, queryset, form, **contexte):
+    """La page intermédiaire d'une action qui demande une précision (mois, n° d'ORMC)."""
+    return TemplateResponse(
+        request,
+        "admin/facturation/action.html",
+        {
+            **modeladmin.admin_site.each_context(request),
+            "opts": modeladmin.model._meta,
+            "objets": list(queryset),
+            "form": form,
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
+            **contexte,
+        },
+    )
+
+
+@admin.register(MandatSepa)
+class MandatSepaAdmin(admin.ModelAdmin):
+    list_display = ("reference", "famille", "date_signature", "iban", "bic", "actif")
+    list_filter = ("actif",)
+    search_fields = ("reference", "famille__numero", "iban")
+    autocomplete_fields = ("famille",)
 
 
 class TrancheQuotientFormSet(forms.BaseInlineFormSet):
@@ -268,6 +390,7 @@ class FactureAdmin(LectureSeuleMixin, admin.ModelAdmin):
     date_hierarchy = "date_facture"
     ordering = ("-date_facture", "-rang")
     inlines = (LigneFactureInline, AffectationDeLaFactureInline)
+    actions = ("transmettre_au_tresor_public",)
     fieldsets = (
         (
             None,
@@ -343,11 +466,54 @@ class FactureAdmin(LectureSeuleMixin, admin.ModelAdmin):
     def etat(self, obj):
         return etat_paiement(obj)
 
+    @admin.action(
+        description="Transmettre au Trésor public (impayées échues)…",
+        permissions=["add_reglement"],
+    )
+    def transmettre_au_tresor_public(self, request, queryset):
+        au = timezone.localdate()
+        a_transmettre = services.factures_a_transmettre(
+            au=au, factures=Facture.objects.filter(pk__in=queryset.values("pk"))
+        )
+        if not a_transmettre.exists():
+            self.message_user(
+                request, "Aucune facture sélectionnée n'est impayée et échue.", messages.WARNING
+            )
+            return None
+        form = OrmcForm(request.POST if "confirmer" in request.POST else None)
+        if form.is_valid():
+            rapport = services.transmettre_impayes(
+                au=au,
+                par=request.user,
+                numero_ormc=form.cleaned_data["numero_ormc"] or None,
+                factures=Facture.objects.filter(pk__in=a_transmettre.values("pk")),
+            )
+            self.message_user(request, str(rapport), messages.SUCCESS)
+            return None
+        return page_action(
+            self,
+            request,
+            a_transmettre,
+            form,
+            action="transmettre_au_tresor_public",
+            title="Transmettre au Trésor public",
+            explication=(
+                "Chaque facture ci-dessous reçoit un règlement « Titre émis (ORMC n°…) » de "
+                "ce qui reste à payer : la Trésorerie en poursuit le recouvrement."
+            ),
+            bouton="Transmettre",
+        )
+
+    def has_add_reglement_permission(self, request):
+        return request.user.has_perm("facturation.add_reglement")
+
     @admin.display(description="PDF")
     def document_pdf(self, obj):
         if not obj.pdf:
             return "Pas encore produit."
-        return format_html('<a href="{}">Télécharger le PDF</a>', obj.pdf.url)
+        # Les PDF ne sont jamais servis depuis MEDIA_URL : la vue réservée au personnel.
+        url = reverse("facture_pdf_agent", args=[obj.pk])
+        return format_html('<a href="{}">Télécharger le PDF</a>', url)
 
 
 @admin.register(LigneFacture)
@@ -388,40 +554,33 @@ class LigneFactureAdmin(LectureSeuleMixin, PrestationChoixMixin, admin.ModelAdmi
 
 class AffectationFormSet(forms.BaseInlineFormSet):
     """Un règlement paie des factures de sa famille et de sa régie, sans dépasser ni son
-    propre montant ni ce qui reste à payer sur chacune."""
+    propre montant ni ce qui reste à payer sur chacune : la règle de
+    services.verifier_affectations, que l'enregistrement revérifie sous verrou."""
 
-    def clean(self):
-        super().clean()
-        reglement = self.instance
-        total = ZERO
+    def affectations(self):
+        parts = {}
         for form in self.forms:
             data = getattr(form, "cleaned_data", None)
             if not data or data.get("DELETE") or not data.get("facture"):
                 continue
-            facture, montant = data["facture"], data.get("montant") or ZERO
-            total += montant
-            if reglement.famille_id and facture.famille_id != reglement.famille_id:
-                form.add_error("facture", "Cette facture est celle d'une autre famille.")
-            elif reglement.regie_id and facture.regie_id != reglement.regie_id:
-                form.add_error("facture", "Cette facture relève d'une autre régie.")
-            elif facture.genre != Facture.Genre.FACTURE:
-                form.add_error("facture", "Un avoir ne se règle pas.")
-            else:
-                autres = Affectation.objects.filter(facture=facture)
-                if reglement.pk:
-                    autres = autres.exclude(reglement=reglement)
-                deja = autres.aggregate(total=Sum("montant"))["total"] or ZERO
-                reste = facture.montant - deja
-                if montant > reste:
-                    form.add_error(
-                        "montant",
-                        f"Il ne reste que {euros(reste)} à payer sur la facture {facture}.",
-                    )
-        if reglement.montant is not None and total > reglement.montant:
-            raise forms.ValidationError(
-                f"Les affectations ({euros(total)}) dépassent le montant du règlement "
-                f"({euros(reglement.montant)})."
+            parts[data["facture"]] = parts.get(data["facture"], ZERO) + (
+                data.get("montant") or ZERO
             )
+        return parts
+
+    def clean(self):
+        super().clean()
+        reglement = self.instance
+        try:
+            services.verifier_affectations(
+                famille=reglement.famille if reglement.famille_id else None,
+                regie=reglement.regie if reglement.regie_id else None,
+                montant=reglement.montant,
+                affectations=self.affectations(),
+                reglement=reglement,
+            )
+        except ValidationError as erreur:
+            raise forms.ValidationError(erreur.messages) from None
 
 
 class AffectationInline(admin.TabularInline):
@@ -522,10 +681,41 @@ class ReglementAdmin(HistoriqueAdmin):
         return True
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.saisi_par = request.user
-            obj.numero = numero_de_reglement(obj.regie)
-        super().save_model(request, obj, form, change)
+        # Un nouveau règlement s'enregistre avec ses affectations (save_related), par le
+        # service qui le numérote ; une correction d'un règlement saisi se fait ici.
+        if change:
+            super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        if change:
+            return super().save_related(request, form, formsets, change)
+        affectations = {}
+        for formset in formsets:
+            if isinstance(formset, AffectationFormSet):
+                affectations.update(formset.affectations())
+        obj = form.instance
+        reglement = services.enregistrer_reglement(
+            famille=obj.famille,
+            regie=obj.regie,
+            mode=obj.mode,
+            montant=obj.montant,
+            date=obj.date,
+            reference=obj.reference,
+            observations=obj.observations,
+            affectations=affectations,
+            par=request.user,
+        )
+        # La page d'administration continue avec l'objet enregistré (message, redirection).
+        form.instance = reglement
+        for formset in formsets:
+            formset.new_objects = (
+                list(reglement.affectations.all())
+                if isinstance(formset, AffectationFormSet)
+                else []
+            )
+            formset.changed_objects, formset.deleted_objects = [], []
+        obj.pk, obj.numero, obj.saisi_par = reglement.pk, reglement.numero, request.user
+        obj._state.adding = False
 
     @admin.display(description="famille", ordering="famille__numero")
     def famille_lien(self, obj):
@@ -542,18 +732,6 @@ class ReglementAdmin(HistoriqueAdmin):
     @admin.display(description="affecté aux factures", ordering="montant_affecte")
     def affecte(self, obj):
         return euros(obj.montant_affecte or ZERO)
-
-
-def numero_de_reglement(regie):
-    """Le numéro suivant des règlements de la régie (« AL-229 »), sans trou ni doublon.
-
-    La ligne de la régie est verrouillée jusqu'à la fin de la transaction de la page
-    d'administration : deux saisies simultanées reçoivent deux numéros qui se suivent.
-    """
-    regie = Regie.objects.select_for_update().get(pk=regie.pk)
-    regie.dernier_numero_reglement += 1
-    regie.save(update_fields=["dernier_numero_reglement"])
-    return f"{regie.prefixe}-{regie.dernier_numero_reglement}"
 
 
 @admin.register(Affectation)

@@ -42,9 +42,23 @@ def annee_scolaire(jour):
     return datetime.date(annee, 9, 1), datetime.date(annee + 1, 8, 31)
 
 
+def annees_du_compte(*, famille, aujourdhui):
+    """Les années scolaires (l'année de la rentrée : 2026 pour 2026-2027) où la famille a des
+    factures ou des règlements, et l'année en cours ; la plus récente d'abord. Deux requêtes."""
+    mois = [
+        *Facture.objects.filter(famille=famille).dates("date_facture", "month"),
+        *Reglement.objects.filter(famille=famille).dates("date", "month"),
+        aujourdhui,
+    ]
+    return sorted({annee_scolaire(jour)[0].year for jour in mois}, reverse=True)
+
+
 @dataclass
 class Operation:
     """Une ligne du relevé : une facture (au débit) ou un règlement (au crédit)."""
+
+    FACTURE = "facture"
+    REGLEMENT = "reglement"
 
     numero: str
     date: datetime.date
@@ -53,6 +67,14 @@ class Operation:
     debit: Decimal | None = None
     credit: Decimal | None = None
     enregistree_le: datetime.datetime | None = None
+    nature: str = FACTURE
+    facture_id: int | None = None  # pour le lien vers le PDF d'une facture ou d'un avoir
+    titre_emis: bool = False  # recouvrement confié au Trésor public
+
+    @property
+    def libelle_pdf(self):
+        """« Facture AL-36 (PDF) » : le nom accessible du lien vers le document."""
+        return f"{self.description.split(' :')[0]} {self.numero} (PDF)"
 
 
 @dataclass
@@ -65,6 +87,19 @@ class Releve:
     @property
     def libelle_annee(self):
         return f"{self.debut.year}-{self.fin.year}"
+
+    def operations_de(self, vue):
+        """Les opérations d'une vue du relevé : « factures », « reglements » ou « tout »."""
+        if vue == "factures":
+            return [op for op in self.operations if op.nature == Operation.FACTURE]
+        if vue == "reglements":
+            return [op for op in self.operations if op.nature == Operation.REGLEMENT]
+        return self.operations
+
+    @property
+    def titres_emis(self):
+        """Les règlements « Titre émis (ORMC n°X) » : le Trésor public recouvre ces factures."""
+        return [op for op in self.operations if op.titre_emis]
 
     @property
     def total_debit(self):
@@ -97,6 +132,8 @@ def releve_annee_scolaire(*, famille, jour):
                 debit=facture.montant if facture.montant >= 0 else None,
                 credit=-facture.montant if facture.montant < 0 else None,
                 enregistree_le=facture.date_creation,
+                nature=Operation.FACTURE,
+                facture_id=facture.pk,
             )
         )
     for reglement in Reglement.objects.filter(
@@ -110,6 +147,8 @@ def releve_annee_scolaire(*, famille, jour):
                 regie=reglement.regie.nom,
                 credit=reglement.montant,
                 enregistree_le=reglement.date_saisie,
+                nature=Operation.REGLEMENT,
+                titre_emis=reglement.mode == Reglement.Mode.TITRE_EMIS,
             )
         )
     operations.sort(key=lambda op: (op.date, op.enregistree_le), reverse=True)

@@ -116,12 +116,28 @@ class TrancheQuotient(models.Model):
         return f"QF {self.qf_min} {fin}"
 
 
+class FactureImmuable(Exception):
+    """Une facture émise (ou une de ses lignes) ne se modifie ni ne se supprime."""
+
+
+# Les seuls champs qu'on renseigne après l'émission : le PDF archivé et son empreinte,
+# produits une fois dans la transaction qui émet la facture (facturation.pdf).
+CHAMPS_DU_PDF = frozenset({"pdf", "pdf_sha256"})
+
+
 class FactureQuerySet(models.QuerySet):
     def avec_reste_a_payer(self):
-        """Annote `montant_regle` (somme des affectations) et `reste_a_payer`."""
+        """Annote `montant_regle` (somme des affectations), `montant_avoirs` (ce que les
+        avoirs de la facture en retirent, positif) et `reste_a_payer`."""
         regle = (
             Affectation.objects.filter(facture=OuterRef("pk"))
             .values("facture")
+            .annotate(total=Sum("montant"))
+            .values("total")
+        )
+        avoirs = (
+            Facture.objects.filter(facture_corrigee=OuterRef("pk"))
+            .values("facture_corrigee")
             .annotate(total=Sum("montant"))
             .values("total")
         )
@@ -129,10 +145,13 @@ class FactureQuerySet(models.QuerySet):
         return self.annotate(
             montant_regle=Coalesce(
                 Subquery(regle, output_field=montant), Value(ZERO), output_field=montant
-            )
+            ),
+            montant_avoirs=-Coalesce(
+                Subquery(avoirs, output_field=montant), Value(ZERO), output_field=montant
+            ),
         ).annotate(
             reste_a_payer=models.ExpressionWrapper(
-                F("montant") - F("montant_regle"), output_field=montant
+                F("montant") - F("montant_regle") - F("montant_avoirs"), output_field=montant
             )
         )
 
@@ -201,6 +220,22 @@ class Facture(models.Model):
     def __str__(self):
         return self.numero
 
+    def save(self, *args, **kwargs):
+        # Exception à « pas de logique dans save() » : l'immuabilité d'une pièce comptable
+        # émise est un invariant, pas une règle métier ; elle tient quel que soit l'appelant
+        # (admin, shell, script). Une correction passe par un avoir (services.emettre_avoir).
+        if not self._state.adding:
+            champs = kwargs.get("update_fields")
+            if champs is None or not set(champs) <= CHAMPS_DU_PDF:
+                raise FactureImmuable(
+                    f"La facture {self.numero} est émise : elle ne se modifie plus. "
+                    "Émettez un avoir pour la corriger."
+                )
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise FactureImmuable(f"La facture {self.numero} est émise : elle ne se supprime pas.")
+
     @property
     def description(self):
         """« Facture : 01/04/2015 - 30/04/2015 », comme le relevé de compte du portail d'origine."""
@@ -240,6 +275,43 @@ class LigneFacture(models.Model):
 
     def __str__(self):
         return self.libelle
+
+    def save(self, *args, **kwargs):
+        # Voir Facture.save : une ligne émise est aussi immuable que sa facture.
+        if not self._state.adding:
+            raise FactureImmuable("Une ligne de facture émise ne se modifie plus.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise FactureImmuable("Une ligne de facture émise ne se supprime pas.")
+
+
+class JourFacture(models.Model):
+    """Un jour d'un enfant pour une prestation, facturé par une ligne : jamais deux fois.
+
+    La contrainte d'unicité fait qu'une facturation relancée (ou deux qui se chevauchent)
+    ne facture pas deux fois le même jour. Les jours « réguliers » sans Journée enregistrée
+    y figurent aussi : c'est pourquoi on garde (enfant, prestation, date) et non la Journée.
+    """
+
+    ligne = models.ForeignKey(
+        LigneFacture, on_delete=models.CASCADE, related_name="jours", verbose_name="ligne"
+    )
+    enfant = models.ForeignKey(Enfant, on_delete=models.PROTECT, related_name="+")
+    prestation = models.ForeignKey(Prestation, on_delete=models.PROTECT, related_name="+")
+    date = models.DateField("date")
+
+    class Meta:
+        verbose_name = "jour facturé"
+        verbose_name_plural = "jours facturés"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enfant", "prestation", "date"], name="jour_facture_une_fois"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.enfant_id}/{self.prestation_id} {self.date:%d/%m/%Y}"
 
 
 class Reglement(models.Model):
@@ -329,3 +401,24 @@ class Affectation(models.Model):
 
     def __str__(self):
         return f"{self.montant} € de {self.reglement} sur {self.facture}"
+
+
+class MandatSepa(models.Model):
+    """Le mandat de prélèvement SEPA d'une famille : sa référence unique (RUM) et sa date."""
+
+    famille = models.OneToOneField(
+        Famille, on_delete=models.PROTECT, related_name="mandat_sepa", verbose_name="famille"
+    )
+    reference = models.CharField("référence unique du mandat (RUM)", max_length=35, unique=True)
+    date_signature = models.DateField("date de signature")
+    iban = models.CharField("IBAN", max_length=34)
+    bic = models.CharField("BIC", max_length=11, blank=True)
+    actif = models.BooleanField("actif", default=True)
+
+    class Meta:
+        verbose_name = "mandat SEPA"
+        verbose_name_plural = "mandats SEPA"
+        ordering = ["reference"]
+
+    def __str__(self):
+        return self.reference

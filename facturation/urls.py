@@ -1,7 +1,10 @@
 from django.urls import path
 
-from facturation import views
+from facturation import admin_pdf, views
 
 urlpatterns = [
     path("releve/", views.releve, name="releve"),
+    path("factures/<int:pk>/pdf/", views.facture_pdf, name="facture_pdf"),
+    # Le même document pour les agents, depuis la fiche de la facture dans l'administration.
+    path("gestion/factures/<int:pk>/pdf/", admin_pdf.facture_pdf_agent, name="facture_pdf_agent"),
 ]

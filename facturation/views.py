@@ -1,14 +1,89 @@
-"""Le « Relevé de compte » d'un parent connecté."""
+"""Le « Relevé de compte » d'un parent connecté, et les PDF de ses factures."""
 
-from django.shortcuts import render
+import datetime
+import io
+import logging
+
+from django import forms
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
-from facturation.comptes import releve_annee_scolaire
+from facturation.comptes import annee_scolaire, annees_du_compte, releve_annee_scolaire
+from facturation.models import Facture
+from facturation.pdf import PdfAltere, archiver_pdf, lire_pdf_archive, nom_du_pdf
 from familles.acces import famille_requise
+
+logger = logging.getLogger(__name__)
+
+VUES = [
+    ("factures", "Mes factures"),
+    ("reglements", "Mes règlements"),
+    ("tout", "Toutes les opérations"),
+]
+
+
+class ReleveForm(forms.Form):
+    """L'année scolaire (l'année de la rentrée) et la vue du relevé, lues dans l'adresse."""
+
+    annee = forms.TypedChoiceField(label="Année scolaire", coerce=int)
+    vue = forms.ChoiceField(choices=VUES, required=False)
+
+    def __init__(self, data, *, annees):
+        super().__init__(data)
+        self.fields["annee"].choices = [(annee, f"{annee}-{annee + 1}") for annee in annees]
+
+    def valeur(self, nom, defaut):
+        """La valeur du champ si elle est valide, `defaut` sinon (jamais d'erreur 500)."""
+        self.is_valid()
+        return self.cleaned_data.get(nom) or defaut
+
+
+def _get_facture_for_famille(request, pk):
+    """Une facture de la famille connectée, ou 404 : jamais celle d'une autre famille."""
+    return get_object_or_404(
+        Facture.objects.select_related("regie", "famille", "facture_corrigee"),
+        pk=pk,
+        famille=request.famille,
+    )
 
 
 @famille_requise
 def releve(request):
-    """Les factures et les règlements de l'année scolaire en cours."""
-    releve = releve_annee_scolaire(famille=request.famille, jour=timezone.localdate())
-    return render(request, "facturation/releve.html", {"releve": releve})
+    """Les factures et les règlements d'une année scolaire, l'ancien solde et le solde."""
+    aujourdhui = timezone.localdate()
+    annees = annees_du_compte(famille=request.famille, aujourdhui=aujourdhui)
+    form = ReleveForm(request.GET, annees=annees)
+    annee = form.valeur("annee", annee_scolaire(aujourdhui)[0].year)
+    vue = form.valeur("vue", "tout")
+    releve = releve_annee_scolaire(famille=request.famille, jour=datetime.date(annee, 9, 1))
+    return render(
+        request,
+        "facturation/releve.html",
+        {
+            "releve": releve,
+            "form": form,
+            "annee": annee,
+            "vue": vue,
+            "vues": VUES,
+            "operations": releve.operations_de(vue),
+        },
+    )
+
+
+@famille_requise
+def facture_pdf(request, pk):
+    """Le PDF archivé d'une facture de la famille, affiché dans le navigateur."""
+    facture = _get_facture_for_famille(request, pk)
+    archiver_pdf(facture=facture)  # sans effet quand le PDF est déjà archivé
+    try:
+        contenu = lire_pdf_archive(facture)
+    except (FileNotFoundError, PdfAltere):
+        logger.exception("PDF de la facture %s illisible", facture.numero)
+        raise Http404("Ce document n'est pas disponible : contactez le service enfance.") from None
+    return FileResponse(
+        io.BytesIO(contenu),
+        content_type="application/pdf",
+        filename=nom_du_pdf(facture),
+        as_attachment=False,
+    )

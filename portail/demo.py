@@ -38,6 +38,7 @@ from facturation.models import (
     Tarif,
     TrancheQuotient,
 )
+from facturation.pdf import archiver_pdf
 from familles.models import Document, Famille, Message, Responsable, Utilisateur
 from portail.demo_dossier import construire_dossiers
 from portail.groupes import AGENTS, AGENTS_SANITAIRES, creer_groupes
@@ -133,6 +134,9 @@ def construire_demo(aujourdhui=None):
     construire_dossiers(dupont=dupont, lucas=lucas, agent=agent, aujourdhui=aujourdhui)
     # --- Fin de Mon dossier ---
     _deverrouiller_comptes()
+    # Les PDF des factures de la démonstration, archivés comme à l'émission (une seule fois).
+    for facture in Facture.objects.select_related("regie", "famille", "facture_corrigee"):
+        archiver_pdf(facture=facture)
 
     return {
         "familles": Famille.objects.count(),
@@ -513,8 +517,7 @@ def _planning_martin(emma, martin, prestations, rentree, aujourdhui):
 def _facture(regie, famille, rang, date_facture, date_echeance, debut, fin, lignes):
     """Une facture et ses lignes (enfant, prestation, quantité, prix unitaire)."""
     montant = sum(quantite * prix for _, _, quantite, prix in lignes)
-    facture = enregistrer(
-        Facture,
+    facture = _remettre_facture(
         {"numero": f"{regie.prefixe}-{rang}"},
         regie=regie,
         famille=famille,
@@ -527,14 +530,28 @@ def _facture(regie, famille, rang, date_facture, date_echeance, debut, fin, lign
         montant=montant,
     )
     for enfant, prestation, quantite, prix in lignes:
-        enregistrer(
-            LigneFacture,
-            {"facture": facture, "libelle": prestation.nom, "enfant": enfant},
-            prestation=prestation,
-            quantite=quantite,
-            prix_unitaire=prix,
-            montant=quantite * prix,
-        )
+        cles = {"facture": facture, "libelle": prestation.nom, "enfant": enfant}
+        valeurs = {
+            "prestation": prestation,
+            "quantite": quantite,
+            "prix_unitaire": prix,
+            "montant": quantite * prix,
+        }
+        if not LigneFacture.objects.filter(**cles).update(**valeurs):
+            LigneFacture.objects.create(**cles, **valeurs)
+    return facture
+
+
+def _remettre_facture(cles, **valeurs):
+    """Comme `enregistrer`, pour une facture de démonstration : une facture émise ne se
+    modifie pas par save() (Facture.save), mais la démonstration relancée un autre jour remet
+    ses dates à jour par un UPDATE ; son PDF, périmé, sera refait."""
+    facture = Facture.objects.filter(**cles).first()
+    if facture is None:
+        return Facture.objects.create(**cles, **valeurs)
+    if any(getattr(facture, champ) != valeur for champ, valeur in valeurs.items()):
+        Facture.objects.filter(pk=facture.pk).update(**valeurs, pdf="", pdf_sha256="")
+        facture.refresh_from_db()
     return facture
 
 

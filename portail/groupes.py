@@ -33,10 +33,12 @@ PERMISSIONS = {
         "facturation.regie": (VOIR, MODIFIER),
         "facturation.tarif": CONSULTER_ET_SAISIR,
         "facturation.tranchequotient": (*CONSULTER_ET_SAISIR, SUPPRIMER),
-        "facturation.facture": (VOIR,),
+        # Ajouter une facture : émettre celles d'un mois (action « Facturer un mois »).
+        "facturation.facture": (VOIR, AJOUTER),
         "facturation.lignefacture": (VOIR,),
         "facturation.reglement": CONSULTER_ET_SAISIR,
         "facturation.affectation": CONSULTER_ET_SAISIR,
+        "facturation.mandatsepa": CONSULTER_ET_SAISIR,
         "demandes.demande": (VOIR, MODIFIER),  # décider, pas créer ni effacer
         # Le dossier annuel : les documents déposés se décident par leur demande.
         "dossiers.typedocument": CONSULTER_ET_SAISIR,

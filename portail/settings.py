@@ -193,6 +193,14 @@ COLLECTIVITE = {
     "tresorerie": env("COLLECTIVITE_TRESORERIE", default="Trésorerie de Bozel"),
 }
 # Zone des vacances scolaires (Savoie : zone A).
+# Le créancier des prélèvements SEPA (facturation.sepa) : la régie et son ICS.
+PRELEVEMENT_CREANCIER = {
+    "nom": env("PRELEVEMENT_CREANCIER_NOM", default="Régie enfance Val Vanoise"),
+    "iban": env("PRELEVEMENT_CREANCIER_IBAN", default="FR7630001007941234567890185"),
+    "bic": env("PRELEVEMENT_CREANCIER_BIC", default="BDFEFRPPCCT"),
+    "ics": env("PRELEVEMENT_CREANCIER_ICS", default="FR12ZZZ123456"),
+}
+
 ZONE_SCOLAIRE = env("ZONE_SCOLAIRE", default="A")
 
 # Sécurité de production (manage.py check --deploy sans avertissement)

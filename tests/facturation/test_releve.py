@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from facturation.comptes import annee_scolaire, releve_annee_scolaire, solde_famille
 from facturation.models import Facture, Reglement
+from familles.models import Utilisateur
 from tests.factories import FactureFactory, RegieFactory, ReglementFactory
 from tests.outils import texte
 
@@ -161,3 +162,144 @@ def test_le_releve_tient_en_douze_requetes(client_dupont, dupont, django_assert_
         reponse = client_dupont.get(reverse("releve"))
 
     assert "Totaux de l'année scolaire 400,00 € 400,00 €" in texte(reponse)
+
+
+# --- Année scolaire, vues, conseils ------------------------------------------------------------
+
+
+def test_le_selecteur_propose_les_annees_qui_ont_des_operations_et_l_annee_en_cours(
+    client_dupont, dupont
+):
+    facture(dupont, "AL-5", "80.00", DEBUT.replace(year=DEBUT.year - 2))
+
+    page = client_dupont.get(reverse("releve")).content.decode()
+
+    courante, ancienne = DEBUT.year, DEBUT.year - 2
+    assert f'<option value="{courante}" selected>{courante}-{courante + 1}</option>' in page
+    assert f'<option value="{ancienne}">{ancienne}-{ancienne + 1}</option>' in page
+    assert f'<option value="{courante - 1}"' not in page
+
+
+def test_une_annee_choisie_montre_ses_operations_et_son_ancien_solde(client_dupont, dupont):
+    il_y_a_un_an = DEBUT.replace(year=DEBUT.year - 1)
+    facture(dupont, "AL-5", "80.00", il_y_a_un_an - datetime.timedelta(days=10))
+    facture(dupont, "AL-6", "40.00", il_y_a_un_an + datetime.timedelta(days=10))
+    facture(dupont, "AL-36", "120.60", DEBUT + datetime.timedelta(days=1))
+
+    page = texte(client_dupont.get(reverse("releve"), {"annee": il_y_a_un_an.year}))
+
+    assert f"Année scolaire {il_y_a_un_an.year}-{DEBUT.year}" in page
+    assert "AL-6 " in page
+    assert "AL-36" not in page
+    assert f"Ancien solde au {il_y_a_un_an:%d/%m/%Y} 80,00 €" in page
+    assert "Solde du compte pour l'année scolaire 120,00 €" in page
+
+
+@pytest.mark.parametrize("annee", ["abc", "1999", "", "2026-2027", "99999999999999999999", "-1"])
+def test_une_annee_invalide_montre_l_annee_en_cours(client_dupont, dupont, annee):
+    facture(dupont, "AL-36", "120.60", DEBUT + datetime.timedelta(days=1))
+
+    reponse = client_dupont.get(reverse("releve"), {"annee": annee, "vue": "n'importe"})
+
+    assert reponse.status_code == 200
+    page = texte(reponse)
+    assert f"Année scolaire {DEBUT.year}-{FIN.year}" in page
+    assert "AL-36" in page
+
+
+@pytest.fixture
+def compte_du_guide(dupont):
+    jour = DEBUT + datetime.timedelta(days=40)
+    facture(dupont, "AL-12", "243.20", jour)
+    facture(dupont, "AL-36", "120.60", jour)
+    reglement(dupont, "AL-228", "243.20", jour)
+
+
+def test_mes_factures_ne_montre_que_les_factures(client_dupont, compte_du_guide):
+    page = texte(client_dupont.get(reverse("releve"), {"vue": "factures"}))
+
+    assert "AL-12" in page and "AL-36" in page
+    assert "AL-228" not in page
+    # Les totaux et le solde restent ceux du compte.
+    assert "Solde du compte pour l'année scolaire 120,60 €" in page
+
+
+def test_mes_reglements_ne_montre_que_les_reglements(client_dupont, compte_du_guide):
+    reponse = client_dupont.get(reverse("releve"), {"vue": "reglements"})
+
+    page = texte(reponse)
+    assert "AL-228" in page
+    assert "AL-12" not in page and "AL-36" not in page
+    assert 'aria-current="page">Mes règlements</a>' in reponse.content.decode()
+
+
+def test_sans_reglement_la_vue_le_dit(client_dupont, dupont):
+    facture(dupont, "AL-36", "120.60", DEBUT + datetime.timedelta(days=1))
+
+    page = texte(client_dupont.get(reverse("releve"), {"vue": "reglements"}))
+
+    assert f"Aucun règlement sur l'année scolaire {DEBUT.year}-{FIN.year}" in page
+
+
+def test_un_titre_emis_conseille_de_contacter_la_tresorerie(client_dupont, dupont):
+    reglement(
+        dupont,
+        "AL-300",
+        "120.60",
+        DEBUT + datetime.timedelta(days=5),
+        mode=Reglement.Mode.TITRE_EMIS,
+        reference="4521",
+    )
+
+    page = texte(client_dupont.get(reverse("releve")))
+
+    assert "le recouvrement d'une facture a été confié au Trésor public (AL-300)" in page
+    assert "rapprochez-vous de la Trésorerie de Bozel" in page
+
+
+def test_sans_titre_emis_pas_de_conseil(client_dupont, compte_du_guide):
+    assert "Trésorerie" not in texte(client_dupont.get(reverse("releve")))
+
+
+def test_chaque_facture_du_releve_a_son_lien_pdf_et_pas_les_reglements(
+    client_dupont, dupont, compte_du_guide
+):
+    page = client_dupont.get(reverse("releve")).content.decode()
+
+    for numero in ("AL-12", "AL-36"):
+        pk = Facture.objects.get(numero=numero).pk
+        assert f'href="{reverse("facture_pdf", args=[pk])}"' in page
+        assert f'aria-label="Facture {numero} (PDF)"' in page
+    assert "AL-228 (PDF)" not in page
+
+
+@pytest.mark.parametrize("vue", ["tout", "factures", "reglements"])
+def test_chaque_vue_du_releve_tient_en_douze_requetes(
+    client_dupont, dupont, django_assert_max_num_queries, vue
+):
+    for rang in range(100, 160):
+        jour = DEBUT + datetime.timedelta(days=rang - 100)
+        facture(dupont, f"AL-{rang}", "10.00", jour)
+        reglement(dupont, f"AL-R{rang}", "10.00", jour.replace(year=jour.year - 1))
+
+    with django_assert_max_num_queries(12):
+        reponse = client_dupont.get(reverse("releve"), {"vue": vue, "annee": DEBUT.year})
+
+    assert reponse.status_code == 200
+
+
+def test_le_releve_de_la_demonstration_montre_les_chiffres_du_guide(db, client, settings, tmp_path):
+    from portail.demo import construire_demo
+
+    settings.MEDIA_ROOT = tmp_path
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    construire_demo()  # aujourd'hui : le mois facturé tombe dans l'année scolaire en cours
+    client.force_login(Utilisateur.objects.get(username="jean.dupont"))
+
+    page = texte(client.get(reverse("releve")))
+
+    assert f"Ancien solde au {DEBUT:%d/%m/%Y} 0,00 €" in page
+    assert "Totaux de l'année scolaire 363,80 € 243,20 €" in page
+    assert "Solde du compte pour l'année scolaire 120,60 €" in page
+    assert "Règlement : Chèque Régie garderie ALSH 243,20 €" in page
+    assert "AL-36" in page and "AL-12" in page

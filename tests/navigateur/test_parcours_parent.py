@@ -22,7 +22,7 @@ def test_un_parent_se_connecte_consulte_ses_pages_et_se_deconnecte(
         page.get_by_text("Bienvenue JEAN DUPONT, vous avez 1 nouveau(x) message(s)")
     ).to_be_visible()
     expect(page.get_by_text("1001001819331").first).to_be_visible()
-    expect(page.get_by_role("cell", name="AL-36")).to_be_visible()
+    expect(page.get_by_role("cell", name="AL-36", exact=True)).to_be_visible()
     expect(page.get_by_role("link", name="Accueil")).to_have_attribute("aria-current", "page")
     verifier_accessibilite(page)
     capturer(page, "accueil")

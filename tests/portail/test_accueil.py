@@ -143,7 +143,8 @@ def test_l_accueil_n_a_ni_bouton_mort_ni_lien_mort(client_dupont, factures_du_gu
 
     source = reponse.content.decode()
     assert 'href="#"' not in source
-    assert "PDF" not in texte(reponse)
+    # Le lien « PDF » mène au document de la facture (plus d'icône sans destination).
+    assert 'href="/factures/' in source and 'aria-label="Facture AL-36 (PDF)"' in source
     assert f'href="{reverse("mot_de_passe_changer")}">Changer mon mot de passe' in source
 
 

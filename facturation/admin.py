@@ -18,7 +18,8 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from enfants.admin import PrestationChoixMixin, PrestationListFilter
 from facturation import formats, sepa, services
@@ -32,6 +33,7 @@ from facturation.models import (
     Reglement,
     Tarif,
     TrancheQuotient,
+    TransactionEnLigne,
 )
 from familles.admin import VIDE, HistoriqueAdmin, LectureSeuleMixin, lien_admin
 
@@ -755,3 +757,44 @@ class AffectationAdmin(LectureSeuleMixin, admin.ModelAdmin):
     @admin.display(description="montant affecté", ordering="montant")
     def montant_affecte(self, obj):
         return euros(obj.montant)
+
+
+@admin.register(TransactionEnLigne)
+class TransactionEnLigneAdmin(LectureSeuleMixin, admin.ModelAdmin):
+    """Les paiements en ligne (PayFiP), consultés : ils ne se saisissent ni ne se modifient."""
+
+    list_display = ("date_creation", "facture", "montant_paye", "email", "statut", "reglement")
+    list_select_related = ("facture", "reglement")
+    list_filter = ("statut", "passerelle")
+    search_fields = ("reference", "idop", "facture__numero", "facture__famille__numero", "email")
+    ordering = ("-date_creation",)
+    fields = (
+        "facture",
+        "montant",
+        "email",
+        "statut",
+        "historique_des_statuts",
+        "reference",
+        "passerelle",
+        "idop",
+        "reference_passerelle",
+        "reglement",
+        "date_creation",
+        "date_modification",
+    )
+    readonly_fields = fields
+
+    @admin.display(description="montant", ordering="montant")
+    def montant_paye(self, obj):
+        return euros(obj.montant)
+
+    @admin.display(description="historique des statuts")
+    def historique_des_statuts(self, obj):
+        return format_html_join(
+            mark_safe("<br>"),
+            "{} — {} {}",
+            (
+                (etape["date"][:19].replace("T", " "), etape["statut"], etape.get("detail", ""))
+                for etape in obj.historique
+            ),
+        )

@@ -1,4 +1,6 @@
+import datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.validators import MinValueValidator, RegexValidator
@@ -12,6 +14,7 @@ from enfants.models import Enfant, Prestation
 from familles.models import Famille
 
 ZERO = Decimal("0.00")
+PARIS = ZoneInfo("Europe/Paris")
 
 
 def montant_field(verbose_name, **kwargs):
@@ -236,6 +239,39 @@ class Facture(models.Model):
     def delete(self, *args, **kwargs):
         raise FactureImmuable(f"La facture {self.numero} est émise : elle ne se supprime pas.")
 
+    def fin_du_paiement_en_ligne(self):
+        """L'instant où le paiement en ligne se ferme : le lendemain de l'échéance à 0 h, heure
+        de Paris (l'échéance compte jusqu'à 23 h 59 ce jour-là)."""
+        lendemain = self.date_echeance + datetime.timedelta(days=1)
+        return datetime.datetime.combine(lendemain, datetime.time.min, tzinfo=PARIS)
+
+    def raison_de_ne_pas_payer_en_ligne(self, maintenant, *, reste_a_payer):
+        """Pourquoi cette facture ne se paie pas en ligne (un texte pour le parent), ou ""."""
+        if self.genre != self.Genre.FACTURE:
+            return "Un avoir ne se paie pas."
+        if reste_a_payer <= 0:
+            return f"La facture {self.numero} est déjà réglée : il n'y a rien à payer."
+        if self.famille.prelevement_automatique:
+            return (
+                f"La facture {self.numero} sera réglée par prélèvement automatique : "
+                "il n'y a rien à payer en ligne."
+            )
+        if maintenant >= self.fin_du_paiement_en_ligne():
+            return (
+                f"La date limite de paiement de la facture {self.numero} "
+                f"({self.date_echeance:%d/%m/%Y}) est passée : elle ne se paie plus en ligne. "
+                "La facture est transmise au Trésor public et son recouvrement ne relève plus "
+                "de la régie de recettes. Rapprochez-vous de la "
+                f"{settings.COLLECTIVITE['tresorerie']}."
+            )
+        if reste_a_payer < settings.PAYFIP_MONTANT_MINIMUM:
+            minimum = f"{settings.PAYFIP_MONTANT_MINIMUM:.2f}".replace(".", ",")
+            return (
+                f"Le paiement en ligne n'accepte pas un montant inférieur à {minimum} € : "
+                "réglez cette facture auprès de la régie."
+            )
+        return ""
+
     @property
     def description(self):
         """« Facture : 01/04/2015 - 30/04/2015 », comme le relevé de compte du portail d'origine."""
@@ -422,3 +458,61 @@ class MandatSepa(models.Model):
 
     def __str__(self):
         return self.reference
+
+
+class TransactionEnLigne(models.Model):
+    """Un paiement en ligne d'une facture, de la demande à la réponse de PayFiP.
+
+    `reference` est la clé de la transaction (dans les adresses de notification et de retour) ;
+    un paiement confirmé produit un seul règlement (`reglement`, unique).
+    """
+
+    class Statut(models.TextChoices):
+        EN_COURS = "en_cours", "En cours"
+        PAYEE = "payee", "Payée"
+        REFUSEE = "refusee", "Refusée"
+        ABANDONNEE = "abandonnee", "Abandonnée"
+        EXPIREE = "expiree", "Expirée"
+
+    facture = models.ForeignKey(
+        Facture, on_delete=models.PROTECT, related_name="transactions", verbose_name="facture"
+    )
+    montant = montant_field("montant")
+    email = models.EmailField("adresse e-mail du reçu")
+    reference = models.CharField("référence de la transaction", max_length=32, unique=True)
+    statut = models.CharField("statut", max_length=10, choices=Statut, default=Statut.EN_COURS)
+    passerelle = models.CharField("passerelle", max_length=20)
+    idop = models.CharField("identifiant PayFiP (idop)", max_length=1000, blank=True)
+    reference_passerelle = models.CharField(
+        "référence PayFiP", max_length=200, blank=True, help_text="refdet, idop, n° d'autorisation"
+    )
+    reglement = models.OneToOneField(
+        Reglement,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="transaction_en_ligne",
+        verbose_name="règlement",
+    )
+    historique = models.JSONField("historique des statuts", default=list, blank=True)
+    date_creation = models.DateTimeField("commencée le", default=timezone.now, editable=False)
+    date_modification = models.DateTimeField("modifiée le", auto_now=True)
+
+    class Meta:
+        verbose_name = "transaction en ligne"
+        verbose_name_plural = "transactions en ligne"
+        ordering = ["-date_creation"]
+        constraints = [
+            models.CheckConstraint(condition=Q(montant__gt=0), name="transaction_montant_positif"),
+        ]
+
+    def __str__(self):
+        return f"{self.facture} — {self.montant} € — {self.get_statut_display()}"
+
+    def noter(self, statut, detail=""):
+        """Change le statut et l'inscrit dans l'historique (sans enregistrer)."""
+        self.statut = statut
+        self.historique = [
+            *self.historique,
+            {"statut": statut, "date": timezone.now().isoformat(), "detail": detail},
+        ]

@@ -4,7 +4,9 @@ Tout vient de l'environnement (django-environ) ; `.env.example` liste chaque var
 Sans rien configurer, le portail tourne en démonstration sur un fichier SQLite.
 """
 
+import sys
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import environ
@@ -176,6 +178,21 @@ DEFAULT_FROM_EMAIL = env(
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # L'adresse publique du portail, pour les liens des courriels.
 PORTAIL_URL = env("PORTAIL_URL", default="http://127.0.0.1:8000")
+
+# Paiement en ligne (PayFiP) : « payfip_ws » en production ; le simulateur local par défaut
+# en démonstration (DEBUG) et dans les tests, jamais en production.
+PAYFIP_BACKEND = env("PAYFIP_BACKEND", default="simulateur" if DEBUG else "payfip_ws")
+if PAYFIP_BACKEND not in {"simulateur", "payfip_ws"}:
+    raise ImproperlyConfigured("PAYFIP_BACKEND : « simulateur » ou « payfip_ws ».")
+if PAYFIP_BACKEND == "simulateur" and not DEBUG and "pytest" not in sys.modules:
+    raise ImproperlyConfigured(
+        "PAYFIP_BACKEND=simulateur est refusé en production (DEBUG=off) : utilisez payfip_ws."
+    )
+# T : test, X : activation, W : production (fourni par la DGFiP).
+PAYFIP_SAISIE = env("PAYFIP_SAISIE", default="T")
+if PAYFIP_SAISIE not in {"T", "X", "W"}:
+    raise ImproperlyConfigured("PAYFIP_SAISIE : T (test), X (activation) ou W (production).")
+PAYFIP_MONTANT_MINIMUM = Decimal(env("PAYFIP_MONTANT_MINIMUM", default="1.00"))
 
 # La collectivité : en-tête des pages, des courriels et des factures.
 COLLECTIVITE = {

@@ -1,0 +1,125 @@
+"""Un simulateur local de PayFiP, pour la démonstration et les tests (jamais en production).
+
+Il joue le rôle du site du Trésor public : sa page montre la facture et le montant, et laisse
+payer, refuser ou abandonner ; puis il notifie le portail (appel direct de la fonction qui traite
+la notification) et renvoie le navigateur à l'adresse de retour, avec un `idop` comme PayFiP.
+
+Sans état : l'idop est un jeton signé (django.core.signing) qui porte la demande, puis le
+résultat. `verifier` n'accepte qu'un jeton signé par le simulateur : c'est la « confirmation
+par la passerelle ».
+"""
+
+from decimal import Decimal
+from urllib.parse import urlencode, urlsplit
+
+from django import forms
+from django.conf import settings
+from django.core import signing
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import Resolver404, resolve, reverse
+from django.views.decorators.http import require_http_methods
+
+from facturation.models import TransactionEnLigne
+
+SEL = "facturation.simulateur_payfip"
+Statut = TransactionEnLigne.Statut
+
+RESULTATS = {
+    "payer": Statut.PAYEE,
+    "refuser": Statut.REFUSEE,
+    "abandonner": Statut.ABANDONNEE,
+}
+
+
+def signer(donnees):
+    return signing.dumps(donnees, salt=SEL, compress=True)
+
+
+class PasserelleSimulateur:
+    def demarrer(self, transaction, *, url_notification, url_retour):
+        idop = signer(
+            {
+                "ref": transaction.reference,
+                "refdet": transaction.facture.numero,
+                "montant": str(transaction.montant),
+                "mel": transaction.email,
+                "notif": url_notification,
+                "retour": url_retour,
+            }
+        )
+        return idop, reverse("payfip_simulateur") + "?" + urlencode({"idop": idop})
+
+    def verifier(self, donnees):
+        from facturation.paiement import ReponseInvalide, Verification
+
+        try:
+            resultat = signing.loads(donnees.get("idop") or "", salt=SEL)
+            statut = resultat["statut"]
+            montant = Decimal(resultat["montant"])
+            idop = resultat["idop"]
+        except (signing.BadSignature, KeyError, TypeError, ArithmeticError) as erreur:
+            raise ReponseInvalide("réponse du simulateur illisible ou falsifiée") from erreur
+        if statut not in Statut.values:
+            raise ReponseInvalide(f"statut inconnu : {statut!r}")
+        return Verification(
+            statut=statut,
+            idop=idop,
+            montant=montant,
+            reference_passerelle=f"SIMUL-{resultat.get('ref', '')[:12]}",
+            detail=f"simulateur : {statut}",
+        )
+
+
+class ChoixForm(forms.Form):
+    idop = forms.CharField()
+    choix = forms.ChoiceField(choices=[(cle, cle) for cle in RESULTATS])
+
+
+def _demande(idop):
+    try:
+        return signing.loads(idop or "", salt=SEL)
+    except signing.BadSignature:
+        raise Http404("Demande de paiement inconnue.") from None
+
+
+@require_http_methods(["GET", "POST"])
+def simulateur(request):
+    """La page « PayFiP » du simulateur : la facture, le montant, et trois boutons."""
+    if settings.PAYFIP_BACKEND != "simulateur":
+        raise Http404("Le simulateur PayFiP est désactivé.")
+    if request.method == "GET":
+        idop = request.GET.get("idop", "")
+        demande = _demande(idop)
+        return render(
+            request,
+            "facturation/paiement_simulateur.html",
+            {"demande": demande, "montant": Decimal(demande["montant"]), "idop": idop},
+        )
+    form = ChoixForm(request.POST)
+    if not form.is_valid():
+        raise Http404("Demande de paiement inconnue.")
+    idop = form.cleaned_data["idop"]
+    demande = _demande(idop)
+    reponse = signer(
+        {
+            "idop": idop,
+            "ref": demande["ref"],
+            "refdet": demande["refdet"],
+            "montant": demande["montant"],
+            "statut": RESULTATS[form.cleaned_data["choix"]],
+        }
+    )
+    notifier(demande["notif"], {"idop": reponse})
+    return redirect(demande["retour"] + "?" + urlencode({"idop": reponse}))
+
+
+def notifier(url_notification, donnees):
+    """La notification de serveur à serveur : l'appel direct de la fonction qui la traite."""
+    from facturation import vues_paiement
+
+    try:
+        correspondance = resolve(urlsplit(url_notification).path)
+    except Resolver404:
+        return
+    vues_paiement.traiter_notification(correspondance.kwargs["reference"], donnees)

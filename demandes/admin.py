@@ -17,6 +17,7 @@ from django.urls import path
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from demandes import admin_campagnes  # noqa: F401 (les campagnes de réservation)
 from demandes.admin_dossier import apercu_piece
 from demandes.dossier import piece_de
 from demandes.forms import MotifRefusForm

@@ -38,6 +38,7 @@ from demandes.services import (
 from dossiers.services import dossier_bloque_reservation
 from enfants import regles
 from enfants.models import Enfant, Fermeture, Inscription, Journee, Prestation
+from enfants.planning import campagnes_entre, residences
 from familles.notifications import envoyer_confirmation_reservations, notifier_famille
 
 Etat = Journee.Etat
@@ -46,6 +47,7 @@ LIBELLES_CONFIRMATION = {
     Etat.RESERVE: "Réservé",
     Etat.RESERVATION_EN_ATTENTE: "Demande en attente du service",
     Etat.LISTE_ATTENTE: "En liste d'attente",
+    Etat.VOEU: "Demande enregistrée, attribution à la clôture",
 }
 
 
@@ -190,6 +192,12 @@ def _reserver(*, enfant, prestation, jour, par, maintenant):
     prestation = _verrouiller(prestation)
     inscription = _inscription(enfant, prestation, jour)
     _verifier_ouverture(prestation, jour)
+    campagne = _campagne(prestation, jour)
+    if campagne is not None:
+        resident = residences(enfant.famille_id, [campagne]).get(campagne.pk, False)
+        raison = regles.raison_hors_fenetre(campagne, resident, maintenant)
+        if raison:
+            raise _Refus(raison)
     journee = _journee(enfant, prestation, jour)
     etat = regles.etat_de_la_case(journee, inscription, jour)
     if etat not in regles.ETATS_RESERVABLES:
@@ -209,6 +217,20 @@ def _reserver(*, enfant, prestation, jour, par, maintenant):
     journee.prestation = prestation
     journee.motif = ""
     journee.demandee_le = maintenant
+    if campagne is not None and campagne.attribution:
+        # Pas de course : la demande attend la clôture, où les places sont attribuées en une
+        # fois (demandes/campagnes.py). L'heure de la demande n'y compte pas.
+        _ecrire(journee, Etat.VOEU, par, f"Demande pour la campagne « {campagne.nom} »")
+        return _resultat(
+            journee,
+            en_attente=True,
+            message=(
+                f"Demande enregistrée pour le {regles.jour_en_clair(jour)} : les places de "
+                f"« {campagne.nom} » seront attribuées après la clôture, le "
+                f"{regles.instant_en_clair(campagne.cloture)}. Vous serez prévenu(e) du "
+                "résultat."
+            ),
+        )
     if not _place_libre(prestation, jour):
         _ecrire(journee, Etat.LISTE_ATTENTE, par, "Jour complet : liste d'attente")
         return _resultat(
@@ -230,6 +252,15 @@ def _annuler(*, enfant, prestation, jour, par, maintenant):
     inscription = _inscription(enfant, prestation, jour, obligatoire=False)
     etat = regles.etat_de_la_case(journee, inscription, jour)
     le_jour = regles.jour_en_clair(jour)
+    if etat == Etat.VOEU:
+        _supprimer(journee, par, "Demande de campagne retirée")
+        return Resultat(
+            enfant=enfant,
+            prestation=prestation,
+            jour=jour,
+            accepte=True,
+            message=f"Demande retirée pour le {le_jour}.",
+        )
     if etat == Etat.LISTE_ATTENTE:
         _supprimer(journee, par, "Retrait de la liste d'attente")
         return Resultat(
@@ -265,8 +296,9 @@ def _annuler(*, enfant, prestation, jour, par, maintenant):
             f"La journée du {le_jour} est « {Etat(etat).label} » : il n'y a pas de "
             "réservation à annuler."
         )
-    if not regles.peut_encore_annuler(prestation, jour, maintenant):
-        limite = regles.limite_annulation(prestation, jour)
+    campagne = _campagne(prestation, jour)
+    if not regles.peut_encore_annuler(prestation, jour, maintenant, campagne):
+        limite = regles.limite_annulation(prestation, jour, campagne)
         raise _Refus(
             f"Trop tard pour annuler : l'annulation du {le_jour} était possible jusqu'au "
             f"{regles.instant_en_clair(limite)}. Déclarez une absence."
@@ -302,12 +334,13 @@ def _declarer_absence(*, enfant, prestation, jour, par, motif, maintenant):
             f"Le {le_jour} est passé : l'absence ne se déclare plus sur le portail, "
             "contactez le service enfance."
         )
-    excusee = regles.peut_encore_annuler(prestation, jour, maintenant)
+    campagne = _campagne(prestation, jour)
+    excusee = regles.peut_encore_annuler(prestation, jour, maintenant, campagne)
     etat_final = Etat.ABSENT_EXCUSE if excusee else Etat.ABSENT_FACTURE
     if excusee:
         suite = "elle ne sera pas facturée."
     else:
-        limite = regles.instant_en_clair(regles.limite_annulation(prestation, jour))
+        limite = regles.instant_en_clair(regles.limite_annulation(prestation, jour, campagne))
         suite = f"déclarée après la limite d'annulation ({limite}), elle sera facturée."
     if journee is None:  # un jour régulier sans journée enregistrée
         journee = Journee(enfant=enfant, prestation=prestation, date=jour, etat=Etat.REGULIER)
@@ -396,6 +429,26 @@ def _faire_avancer_liste(prestation, jour, maintenant=None):
         resultat = _accorder_place(journee, journee.modifiee_par, "Place libérée (liste d'attente)")
         _prevenir_place_liberee(journee, resultat)
         resultats.append(resultat)
+    return resultats
+
+
+def faire_avancer_les_listes(prestation, maintenant=None):
+    """Chaque jour à venir de la prestation qui a une liste d'attente la voit avancer autant
+    que les places le permettent : après un changement de la prestation (des places en plus,
+    par exemple), enregistré dans l'administration."""
+    jours = set(
+        Journee.objects.filter(
+            prestation=prestation,
+            etat=Etat.LISTE_ATTENTE,
+            date__gte=timezone.localdate(maintenant),
+        ).values_list("date", flat=True)
+    )
+    resultats = []
+    if jours:
+        with transaction.atomic():
+            prestation = _verrouiller(prestation)
+            for jour in sorted(jours):
+                resultats += _faire_avancer_liste(prestation, jour, maintenant)
     return resultats
 
 
@@ -516,6 +569,11 @@ def _verifier_ouverture(prestation, jour):
         raise _Refus(raison)
 
 
+def _campagne(prestation, jour):
+    """La campagne de réservation qui couvre ce jour de la prestation, ou None."""
+    return regles.campagne_du_jour(prestation, jour, campagnes_entre(jour, jour))
+
+
 def _journee(enfant, prestation, jour):
     return Journee.objects.filter(enfant=enfant, prestation=prestation, date=jour).first()
 
@@ -567,6 +625,8 @@ def _deja(etat, enfant, jour):
         return f"Une demande de réservation pour le {le_jour} est déjà en cours de traitement."
     if etat == Etat.LISTE_ATTENTE:
         return f"{enfant.prenom} est déjà en liste d'attente pour le {le_jour}."
+    if etat == Etat.VOEU:
+        return f"Une demande pour le {le_jour} est déjà enregistrée : attendez l'attribution."
     if etat == Etat.ABSENCE_EN_ATTENTE:
         return f"Une déclaration d'absence pour le {le_jour} est en cours de traitement."
     return f"La journée du {le_jour} est « {Etat(etat).label} » : elle ne peut pas être réservée."
@@ -581,7 +641,7 @@ def _pas_d_absence(etat, enfant, jour):
         return f"Une absence est déjà enregistrée le {le_jour}."
     if etat == Etat.ABSENCE_EN_ATTENTE:
         return f"Une déclaration d'absence pour le {le_jour} est déjà en cours de traitement."
-    if etat in (Etat.RESERVATION_EN_ATTENTE, Etat.LISTE_ATTENTE):
+    if etat in (Etat.RESERVATION_EN_ATTENTE, Etat.LISTE_ATTENTE, Etat.VOEU):
         return (
             f"La réservation du {le_jour} n'est pas encore accordée : retirez plutôt la "
             "demande (« Annuler la réservation »)."

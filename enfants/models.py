@@ -1,4 +1,7 @@
 import datetime
+import re
+import secrets
+import unicodedata
 
 from django.conf import settings
 from django.core.validators import RegexValidator
@@ -322,6 +325,9 @@ class Journee(models.Model):
         RESERVATION_REFUSEE = "reservation_refusee", "Réservation refusée"
         ABSENCE_EN_ATTENTE = "absence_attente", "Absence en cours de traitement"
         LISTE_ATTENTE = "liste_attente", "En liste d'attente"
+        # Une demande faite pendant une campagne à attribution équitable : elle attend la
+        # clôture, où les places sont attribuées en une fois (demandes/campagnes.py).
+        VOEU = "voeu", "Demande enregistrée (attribution à la clôture)"
 
     ETATS_FACTURES = (Etat.RESERVE, Etat.REGULIER, Etat.PRESENT, Etat.ABSENT_FACTURE)
     ETATS_OCCUPANT_UNE_PLACE = (
@@ -417,3 +423,167 @@ class Fermeture(models.Model):
     def __str__(self):
         cible = self.prestation or self.structure or "Tout le service"
         return f"{cible} : {self.date_debut:%d/%m/%Y} – {self.date_fin:%d/%m/%Y}"
+
+
+def graine_au_hasard():
+    return secrets.randbelow(1_000_000_000)
+
+
+class Campagne(models.Model):
+    """Une campagne de réservation : la fenêtre pendant laquelle les familles demandent les
+    jours d'une période (« Vacances d'hiver 2027 ») pour certaines prestations.
+
+    En « premier arrivé, premier servi », chaque demande est décidée aussitôt contre les places.
+    En « attribution équitable », les familles demandent sans course pendant la fenêtre ; à la
+    clôture, `manage.py allouer_campagne` attribue les places en une fois selon les priorités
+    cochées, les ex æquo départagés par un tirage au sort rejouable (la graine).
+    """
+
+    class Mode(models.TextChoices):
+        PREMIER_ARRIVE = "premier", "Premier arrivé, premier servi"
+        ATTRIBUTION = "attribution", "Attribution équitable à la clôture"
+
+    nom = models.CharField(
+        "nom", max_length=100, help_text="Par exemple « Vacances d'hiver 2027 »."
+    )
+    prestations = models.ManyToManyField(
+        Prestation, related_name="campagnes", verbose_name="prestations"
+    )
+    date_debut = models.DateField("jours du")
+    date_fin = models.DateField("au")
+    mode = models.CharField("mode", max_length=12, choices=Mode, default=Mode.PREMIER_ARRIVE)
+    ouverture = models.DateTimeField("ouverture des demandes")
+    ouverture_residents = models.DateTimeField(
+        "ouverture pour les familles de la collectivité",
+        null=True,
+        blank=True,
+        help_text="Plus tôt que l'ouverture, pour les familles qui habitent l'une des communes "
+        "ci-dessous. Vide : la même ouverture pour toutes.",
+    )
+    communes_residentes = models.TextField(
+        "communes de la collectivité",
+        blank=True,
+        help_text="Une commune par ligne (nom ou code postal), comparée à l'adresse du "
+        "responsable titulaire de la famille.",
+    )
+    cloture = models.DateTimeField("clôture des demandes")
+    annulation_delai_jours = models.PositiveSmallIntegerField(
+        "annulation : jours avant",
+        null=True,
+        blank=True,
+        help_text="Pour les jours de la campagne, remplace le délai d'annulation des "
+        "prestations. Vide : celui de chaque prestation.",
+    )
+    annulation_heure_limite = models.TimeField(
+        "annulation : heure limite", default=datetime.time(12, 0)
+    )
+    priorite_parents_travaillant = models.BooleanField(
+        "priorité : les deux parents, ou le parent isolé, travaillent", default=False
+    )
+    priorite_residents = models.BooleanField(
+        "priorité : familles de la collectivité", default=False
+    )
+    fratries_ensemble = models.BooleanField(
+        "frères et sœurs ensemble",
+        default=True,
+        help_text="Les enfants d'une famille demandés le même jour ont tous une place, ou "
+        "vont tous en liste d'attente.",
+    )
+    graine = models.PositiveIntegerField(
+        "graine du tirage au sort",
+        default=graine_au_hasard,
+        help_text="Départage les ex æquo ; la même graine redonne le même tirage.",
+    )
+    attribuee_le = models.DateTimeField("places attribuées le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "campagne de réservation"
+        verbose_name_plural = "campagnes de réservation"
+        ordering = ["-date_debut"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(date_fin__gte=F("date_debut")),
+                name="campagne_fin_apres_debut",
+                violation_error_message="Le dernier jour de la campagne précède le premier.",
+            ),
+            models.CheckConstraint(
+                condition=Q(cloture__gt=F("ouverture")),
+                name="campagne_cloture_apres_ouverture",
+                violation_error_message="La clôture des demandes doit suivre leur ouverture.",
+            ),
+            models.CheckConstraint(
+                condition=Q(ouverture_residents__isnull=True)
+                | Q(ouverture_residents__lte=F("ouverture")),
+                name="campagne_residents_avant_les_autres",
+                violation_error_message="L'ouverture pour les familles de la collectivité "
+                "ne peut pas venir après l'ouverture pour toutes.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.nom
+
+    def couvre(self, jour):
+        return self.date_debut <= jour <= self.date_fin
+
+    @property
+    def attribution(self):
+        return self.mode == self.Mode.ATTRIBUTION
+
+    def ouverture_pour(self, resident):
+        """L'ouverture des demandes pour une famille de la collectivité ou non."""
+        if resident and self.ouverture_residents is not None:
+            return self.ouverture_residents
+        return self.ouverture
+
+    def communes(self):
+        """Les communes de la collectivité, écrites pour la comparaison."""
+        return {normaliser_commune(ligne) for ligne in self.communes_residentes.splitlines()} - {""}
+
+    def famille_residente(self, titulaire):
+        """La famille habite-t-elle l'une des communes (l'adresse du titulaire) ?"""
+        if titulaire is None:
+            return False
+        communes = self.communes()
+        return bool(
+            communes
+            & {normaliser_commune(titulaire.ville), normaliser_commune(titulaire.code_postal)}
+            - {""}
+        )
+
+
+def normaliser_commune(nom):
+    """« Champagny-en-Vanoise » et « CHAMPAGNY EN VANOISE » s'écrivent pareil."""
+    sans_accents = unicodedata.normalize("NFKD", nom or "").encode("ascii", "ignore").decode()
+    return " ".join(re.sub(r"[-'’]", " ", sans_accents).casefold().split())
+
+
+class ResultatAttribution(models.Model):
+    """Ce que l'attribution d'une campagne a donné à une famille, et pourquoi : son rang au
+    tirage, ses priorités, chaque jour demandé et son issue."""
+
+    campagne = models.ForeignKey(
+        Campagne, on_delete=models.CASCADE, related_name="resultats", verbose_name="campagne"
+    )
+    famille = models.ForeignKey(
+        Famille, on_delete=models.CASCADE, related_name="+", verbose_name="famille"
+    )
+    rang = models.PositiveIntegerField("rang d'attribution")
+    rang_tirage = models.PositiveIntegerField("rang au tirage au sort")
+    priorites = models.JSONField("priorités", default=list, blank=True)
+    jours_accordes = models.PositiveIntegerField("jours accordés", default=0)
+    jours_en_attente = models.PositiveIntegerField("jours en liste d'attente", default=0)
+    detail = models.JSONField("détail", default=list, blank=True)
+
+    class Meta:
+        verbose_name = "résultat d'attribution"
+        verbose_name_plural = "résultats d'attribution"
+        ordering = ["campagne", "rang"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campagne", "famille"], name="resultat_un_par_famille_et_campagne"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.campagne} — {self.famille} : rang {self.rang}"

@@ -4,7 +4,9 @@ Une ligne par inscription active dans le mois, une colonne par jour, et dans cha
 ce que la page affiche, déjà calculé : le code court, le libellé de la légende, le texte lu par
 un lecteur d'écran et les actions permises. Trois requêtes quel que soit le nombre de lignes
 et de jours (inscriptions avec prestations, structures et responsables ; journées du mois ;
-fermetures du mois) ; les jours fériés et les vacances viennent de la bibliothèque `holidays`.
+fermetures du mois), et une quatrième pour les campagnes de réservation qui couvrent le mois
+(plus l'adresse du titulaire, seulement quand une campagne ouvre plus tôt aux familles de la
+collectivité) ; les jours fériés et les vacances viennent de la bibliothèque `holidays`.
 
 Le gabarit n'a plus qu'à poser ces valeurs dans le tableau : la page doit se servir vite.
 """
@@ -19,12 +21,14 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from enfants.models import Fermeture, Inscription, Journee, Prestation
+from enfants.models import Campagne, Fermeture, Inscription, Journee, Prestation
 from enfants.regles import (
     ETATS_RESERVABLES,
     MOIS,
     actions_possibles,
+    campagne_du_jour,
     etat_de_la_case,
+    fenetre_en_clair,
     fermeture_du_jour,
     instant_en_clair,
     jour_en_clair,
@@ -32,7 +36,9 @@ from enfants.regles import (
     limite_reservation,
     marque_du_jour,
     raison_de_fermeture,
+    raison_hors_fenetre,
 )
+from familles.models import Responsable
 
 ABREGES = ("Lu", "Ma", "Me", "Je", "Ve", "Sa", "Di")
 Etat = Journee.Etat
@@ -68,6 +74,7 @@ SYMBOLES = {
     Etat.RESERVATION_EN_ATTENTE: "R?",
     Etat.RESERVATION_REFUSEE: "R✗",
     Etat.ABSENCE_EN_ATTENTE: "A?",
+    Etat.VOEU: "D",
 }
 SYMBOLES_SUPPLEMENTAIRES = {"liste_attente": "LA"}
 SYMBOLE_INCONNU = "•"
@@ -161,6 +168,7 @@ class Planning:
     precedent: datetime.date
     suivant: datetime.date
     legende: tuple = LEGENDE
+    campagnes: list = field(default_factory=list)  # une phrase par campagne du mois
 
     @property
     def mois_param(self):
@@ -245,8 +253,66 @@ def fermetures_entre(debut, fin):
     return list(Fermeture.objects.filter(date_debut__lte=fin, date_fin__gte=debut))
 
 
+def campagnes_entre(debut, fin):
+    """Les campagnes qui couvrent un jour entre deux dates, chacune avec l'ensemble de ses
+    `prestation_ids` : une requête."""
+    liens = Campagne.prestations.through.objects.filter(
+        campagne__date_debut__lte=fin, campagne__date_fin__gte=debut
+    ).select_related("campagne")
+    campagnes = {}
+    for lien in liens.order_by("campagne__date_debut", "campagne_id"):
+        campagne = campagnes.setdefault(lien.campagne_id, lien.campagne)
+        campagne.__dict__.setdefault("prestation_ids", set()).add(lien.prestation_id)
+    return list(campagnes.values())
+
+
+def residences(famille_id, campagnes):
+    """{campagne.pk: la famille habite-t-elle la collectivité ?} : une requête (l'adresse du
+    titulaire), seulement quand une campagne en tient compte."""
+    if not any(c.ouverture_residents or c.priorite_residents for c in campagnes):
+        return {}
+    titulaire = Responsable.objects.filter(
+        famille_id=famille_id, role=Responsable.Role.TITULAIRE
+    ).first()
+    return {c.pk: c.famille_residente(titulaire) for c in campagnes}
+
+
+def annonce_de_campagne(campagne, resident, maintenant):
+    """Ce que la grille dit d'une campagne à la famille, selon le moment."""
+    if maintenant < campagne.ouverture_pour(resident):
+        annonce = f"Réservations ouvertes {fenetre_en_clair(campagne, resident)}."
+        if campagne.ouverture_residents and not resident:
+            annonce += (
+                f" Les familles de la collectivité peuvent demander dès le "
+                f"{instant_en_clair(campagne.ouverture_residents)}."
+            )
+        return annonce
+    cloture = instant_en_clair(campagne.cloture)
+    if maintenant < campagne.cloture:
+        if campagne.attribution:
+            return (
+                f"Demandes ouvertes jusqu'au {cloture}. Rien ne presse : demandez les jours "
+                "voulus avant la clôture ; les places seront alors attribuées en une fois selon "
+                "les priorités de la campagne, et chaque famille connaîtra le résultat au même "
+                "moment."
+            )
+        return (
+            f"Réservations ouvertes jusqu'au {cloture} : chaque demande est décidée aussitôt, "
+            "dans l'ordre d'arrivée."
+        )
+    if campagne.attribution and campagne.attribuee_le is None:
+        return f"Demandes closes depuis le {cloture} : les places sont en cours d'attribution."
+    if campagne.attribution:
+        return (
+            f"Places attribuées le {instant_en_clair(campagne.attribuee_le)}. Les demandes non "
+            "retenues sont en liste d'attente, dans l'ordre de l'attribution."
+        )
+    return f"Réservations closes depuis le {cloture}."
+
+
 def construire_planning(*, enfant, mois, maintenant=None, lien_des_cases=""):
-    """La grille du mois (`mois` : une date de ce mois) : trois requêtes.
+    """La grille du mois (`mois` : une date de ce mois) : quatre requêtes (cinq quand une
+    campagne ouvre plus tôt aux familles de la collectivité).
 
     `lien_des_cases` : l'adresse sous laquelle chaque case a sa page (« …/planning/ ») ; le
     balisage de chaque ligne de cases est alors prêt à poser dans le tableau (`Ligne.cellules`).
@@ -262,6 +328,8 @@ def construire_planning(*, enfant, mois, maintenant=None, lien_des_cases=""):
         for j in Journee.objects.filter(enfant=enfant, date__range=(premier, dernier))
     }
     fermetures = fermetures_entre(premier, dernier)
+    campagnes = campagnes_entre(premier, dernier)
+    resident = residences(enfant.famille_id, campagnes)
 
     jours = [premier + datetime.timedelta(days=n) for n in range(dernier.day)]
     colonnes = [_colonne(jour, aujourdhui) for jour in jours]
@@ -275,6 +343,8 @@ def construire_planning(*, enfant, mois, maintenant=None, lien_des_cases=""):
                 journee=journees.get((prestation.pk, colonne.jour)),
                 fermetures=fermetures,
                 maintenant=maintenant,
+                campagnes=campagnes,
+                resident=resident,
             )
             for colonne in colonnes
         ]
@@ -289,6 +359,11 @@ def construire_planning(*, enfant, mois, maintenant=None, lien_des_cases=""):
         lignes=lignes,
         precedent=decaler_mois(premier, -1),
         suivant=decaler_mois(premier, 1),
+        campagnes=[
+            (campagne.nom, annonce_de_campagne(campagne, resident.get(campagne.pk), maintenant))
+            for campagne in campagnes
+            if any(ligne.prestation.pk in campagne.prestation_ids for ligne in lignes)
+        ],
     )
 
 
@@ -324,10 +399,18 @@ def _colonne(jour, aujourdhui):
     )
 
 
-def construire_case(*, inscription, colonne, journee, fermetures, maintenant):
-    """Une case : l'état enregistré, sinon ce que disent le calendrier et l'inscription."""
+def construire_case(
+    *, inscription, colonne, journee, fermetures, maintenant, campagnes=(), resident=None
+):
+    """Une case : l'état enregistré, sinon ce que disent le calendrier et l'inscription.
+    `campagnes` : celles déjà lues ; `resident` : {campagne.pk: la famille y est résidente}."""
     prestation = inscription.prestation
     jour = colonne.jour
+    campagne = campagne_du_jour(prestation, jour, campagnes)
+    de_la_campagne = {
+        "campagne": campagne,
+        "resident": bool(campagne and (resident or {}).get(campagne.pk)),
+    }
     debut_texte = f"{colonne.en_clair}, {prestation.nom} : "
     if journee is not None:
         apparence = APPARENCES.get(journee.etat) or Apparence(
@@ -348,6 +431,7 @@ def construire_case(*, inscription, colonne, journee, fermetures, maintenant):
                 inscription=inscription,
                 fermetures=fermetures,
                 maintenant=maintenant,
+                **de_la_campagne,
             ),
             journee=journee,
             precision=journee.motif,
@@ -392,6 +476,7 @@ def construire_case(*, inscription, colonne, journee, fermetures, maintenant):
         inscription=inscription,
         fermetures=fermetures,
         maintenant=maintenant,
+        **de_la_campagne,
     )
     etat = etat_de_la_case(None, inscription, jour)
     if etat is not None:
@@ -441,6 +526,7 @@ class JourDuPlanning:
     limite_reservation: datetime.datetime
     limite_annulation: datetime.datetime
     maintenant: datetime.datetime
+    raison_campagne: str | None = None  # hors de la fenêtre d'une campagne : pourquoi
 
     @property
     def inscription(self):
@@ -463,6 +549,8 @@ class JourDuPlanning:
         """Pourquoi la case ne propose rien, en français (fin de phrase)."""
         if self.raison_fermeture:
             return self.raison_fermeture
+        if self.case.etat in ETATS_RESERVABLES and self.raison_campagne:
+            return self.raison_campagne
         if self.case.etat in ETATS_RESERVABLES and self.maintenant > self.limite_reservation:
             limite = instant_en_clair(self.limite_reservation)
             return f"les réservations étaient possibles jusqu'au {limite}."
@@ -473,7 +561,7 @@ class JourDuPlanning:
 
 def construire_jour(*, enfant, prestation_id, jour, maintenant=None):
     """La case d'une prestation de l'enfant ce jour-là, ou None s'il n'y est pas inscrit :
-    trois requêtes, comme la grille."""
+    quatre ou cinq requêtes, comme la grille."""
     maintenant = maintenant or timezone.now()
     inscription = next(
         (
@@ -488,6 +576,9 @@ def construire_jour(*, enfant, prestation_id, jour, maintenant=None):
     prestation = inscription.prestation
     journee = Journee.objects.filter(enfant=enfant, prestation=prestation, date=jour).first()
     fermetures = fermetures_entre(jour, jour)
+    campagnes = campagnes_entre(jour, jour)
+    resident = residences(enfant.famille_id, campagnes)
+    campagne = campagne_du_jour(prestation, jour, campagnes)
     colonne = _colonne(jour, timezone.localdate(maintenant))
     case = construire_case(
         inscription=inscription,
@@ -495,6 +586,8 @@ def construire_jour(*, enfant, prestation_id, jour, maintenant=None):
         journee=journee,
         fermetures=fermetures,
         maintenant=maintenant,
+        campagnes=campagnes,
+        resident=resident,
     )
     return JourDuPlanning(
         ligne=_ligne(inscription, [case]),
@@ -502,8 +595,10 @@ def construire_jour(*, enfant, prestation_id, jour, maintenant=None):
         case=case,
         raison_fermeture=raison_de_fermeture(prestation, jour, fermetures),
         limite_reservation=limite_reservation(prestation, jour),
-        limite_annulation=limite_annulation(prestation, jour),
+        limite_annulation=limite_annulation(prestation, jour, campagne),
         maintenant=maintenant,
+        raison_campagne=campagne
+        and raison_hors_fenetre(campagne, resident.get(campagne.pk), maintenant),
     )
 
 

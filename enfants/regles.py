@@ -96,7 +96,13 @@ def limite_reservation(prestation, jour):
     )
 
 
-def limite_annulation(prestation, jour):
+def limite_annulation(prestation, jour, campagne=None):
+    """La limite d'annulation : celle de la campagne qui couvre le jour, quand elle en fixe
+    une, sinon celle de la prestation."""
+    if campagne is not None and campagne.annulation_delai_jours is not None:
+        return _limite(
+            jour, campagne.annulation_delai_jours, None, campagne.annulation_heure_limite
+        )
     return _limite(
         jour,
         prestation.annulation_delai_jours,
@@ -109,9 +115,51 @@ def peut_encore_reserver(prestation, jour, maintenant=None):
     return (maintenant or timezone.now()) <= limite_reservation(prestation, jour)
 
 
-def peut_encore_annuler(prestation, jour, maintenant=None):
+def peut_encore_annuler(prestation, jour, maintenant=None, campagne=None):
     """Avant la limite d'annulation, une absence est excusée ; après, elle est facturée."""
-    return (maintenant or timezone.now()) <= limite_annulation(prestation, jour)
+    return (maintenant or timezone.now()) <= limite_annulation(prestation, jour, campagne)
+
+
+# --- Les campagnes de réservation ----------------------------------------------------------
+
+
+def campagne_du_jour(prestation, jour, campagnes):
+    """La campagne (parmi celles déjà lues, chacune avec ses `prestation_ids`) qui couvre ce
+    jour pour cette prestation, ou None : le jour suit alors les seules règles de la
+    prestation."""
+    for campagne in campagnes:
+        if campagne.couvre(jour) and prestation.pk in campagne.prestation_ids:
+            return campagne
+    return None
+
+
+def raison_hors_fenetre(campagne, resident, maintenant):
+    """Pourquoi la campagne ne reçoit pas de demande de cette famille maintenant (en
+    français), ou None pendant sa fenêtre."""
+    ouverture = campagne.ouverture_pour(resident)
+    if maintenant < ouverture:
+        return f"Réservations « {campagne.nom} » ouvertes {fenetre_en_clair(campagne, resident)}."
+    if maintenant >= campagne.cloture:
+        if campagne.attribution and campagne.attribuee_le is None:
+            return (
+                f"Les demandes « {campagne.nom} » sont closes depuis le "
+                f"{instant_en_clair(campagne.cloture)} : les places sont en cours "
+                "d'attribution, vous serez prévenu(e) du résultat."
+            )
+        return (
+            f"Les réservations « {campagne.nom} » sont closes depuis le "
+            f"{instant_en_clair(campagne.cloture)} : pour toute demande, contactez le service "
+            "enfance."
+        )
+    return None
+
+
+def fenetre_en_clair(campagne, resident):
+    """« du lundi 4 janvier à 08:30 au vendredi 22 janvier à 18:00 »."""
+    return (
+        f"du {instant_en_clair(campagne.ouverture_pour(resident))} "
+        f"au {instant_en_clair(campagne.cloture)}"
+    )
 
 
 def inscription_du_jour(inscriptions, prestation, jour):
@@ -186,7 +234,11 @@ def delai_annulation_en_clair(prestation):
 # (None), ou « Régulier » quand l'inscription y accueille l'enfant chaque semaine.
 ETATS_RESERVABLES = (None, Journee.Etat.RESERVATION_REFUSEE, Journee.Etat.ABSENT_EXCUSE)
 # Rien n'est encore accordé : la famille peut retirer sa demande jusqu'au jour même.
-ETATS_ANNULABLES_SANS_DELAI = (Journee.Etat.RESERVATION_EN_ATTENTE, Journee.Etat.LISTE_ATTENTE)
+ETATS_ANNULABLES_SANS_DELAI = (
+    Journee.Etat.RESERVATION_EN_ATTENTE,
+    Journee.Etat.LISTE_ATTENTE,
+    Journee.Etat.VOEU,
+)
 ETATS_D_ABSENCE = (Journee.Etat.RESERVE, Journee.Etat.REGULIER)
 
 
@@ -200,12 +252,15 @@ def etat_de_la_case(journee, inscription, jour):
     return None
 
 
-def actions_possibles(*, prestation, jour, journee, inscription, fermetures, maintenant):
+def actions_possibles(
+    *, prestation, jour, journee, inscription, fermetures, maintenant, campagne=None, resident=False
+):
     """Ce qu'une case de la grille peut proposer : {"reserver", "annuler", "absence"}.
 
     Les mêmes règles que le service des réservations (demandes/reservations.py) : une case
     ne propose jamais ce que le service refuserait, sauf le manque de places (la demande va
-    alors en liste d'attente) que seule la base connaît.
+    alors en liste d'attente) que seule la base connaît. Un jour d'une campagne ne se
+    réserve que pendant sa fenêtre (`resident` : la famille habite la collectivité).
     """
     aucune = {"reserver": False, "annuler": False, "absence": False}
     if inscription is None or not inscription.couvre(jour):
@@ -215,9 +270,11 @@ def actions_possibles(*, prestation, jour, journee, inscription, fermetures, mai
     etat = etat_de_la_case(journee, inscription, jour)
     return {
         "reserver": etat in ETATS_RESERVABLES
-        and peut_encore_reserver(prestation, jour, maintenant),
+        and peut_encore_reserver(prestation, jour, maintenant)
+        and (campagne is None or raison_hors_fenetre(campagne, resident, maintenant) is None),
         "annuler": (
-            etat == Journee.Etat.RESERVE and peut_encore_annuler(prestation, jour, maintenant)
+            etat == Journee.Etat.RESERVE
+            and peut_encore_annuler(prestation, jour, maintenant, campagne)
         )
         or (etat in ETATS_ANNULABLES_SANS_DELAI and jour >= timezone.localdate(maintenant)),
         "absence": etat in ETATS_D_ABSENCE and jour >= timezone.localdate(maintenant),

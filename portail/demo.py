@@ -17,7 +17,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from demandes.models import Demande
+from enfants.calendrier import vacances_scolaires
 from enfants.models import (
+    Campagne,
     Enfant,
     FicheSanitaire,
     Inscription,
@@ -130,6 +132,7 @@ def construire_demo(aujourdhui=None):
     _messages(dupont, agent, aujourdhui)
     _demandes(dupont, martin, agent, aujourdhui)
     _documents(settings.COLLECTIVITE)
+    _campagne(prestations, aujourdhui)
     # --- Mon dossier : les documents du dossier annuel (portail/demo_dossier.py) ---
     construire_dossiers(dupont=dupont, lucas=lucas, agent=agent, aujourdhui=aujourdhui)
     # --- Fin de Mon dossier ---
@@ -217,6 +220,49 @@ def _accueil(rentree):
                 prix_unitaire=Decimal(prix_tranche),
             )
     return prestations, regie
+
+
+def _periodes_de_vacances(apres):
+    """Les périodes de petites et grandes vacances qui commencent après `apres` : (nom,
+    premier jour, dernier jour), dans l'ordre."""
+    jours = {}
+    for annee in (apres.year, apres.year + 1):
+        jours.update(vacances_scolaires(annee))
+    periodes = []
+    for jour in sorted(jours):
+        if periodes and jour - periodes[-1][2] == datetime.timedelta(days=1):
+            periodes[-1][2] = jour
+        else:
+            periodes.append([jours[jour], jour, jour])
+    return [tuple(periode) for periode in periodes if periode[1] > apres]
+
+
+def _campagne(prestations, aujourdhui):
+    """Les vacances d'après les prochaines : une campagne « équitable » dont les demandes
+    sont ouvertes aux familles de la collectivité depuis dix jours, aux autres depuis trois."""
+    nom, debut, fin = _periodes_de_vacances(aujourdhui)[1]
+    campagne = enregistrer(
+        Campagne,
+        {"nom": f"{nom} {debut.year}"},
+        date_debut=debut,
+        date_fin=fin,
+        mode=Campagne.Mode.ATTRIBUTION,
+        ouverture_residents=instant(aujourdhui - datetime.timedelta(days=10), 8, 30),
+        ouverture=instant(aujourdhui - datetime.timedelta(days=3), 8, 30),
+        cloture=instant(
+            max(debut - datetime.timedelta(days=21), aujourdhui + datetime.timedelta(days=7)),
+            18,
+        ),
+        communes_residentes="Bozel\nChampagny-en-Vanoise\nPralognan-la-Vanoise\n",
+        priorite_parents_travaillant=True,
+        priorite_residents=True,
+        graine=2027,
+    )
+    campagne.prestations.set(
+        prestations[nom]
+        for nom in ("ALSH Vacances après-midi", "ALSH Vacances journée", "ALSH Vacances matin")
+    )
+    return campagne
 
 
 # --- Les familles ------------------------------------------------------------------------------

@@ -337,10 +337,10 @@ def test_names_are_escaped_in_the_cells(lucas):
 # --- Un nombre fixe de requêtes ----------------------------------------------------------------
 
 
-def test_the_grid_takes_three_queries_with_seven_rows_or_one(
+def test_la_grille_tient_en_quatre_requetes_avec_sept_lignes_ou_une(
     lucas, mercredi, django_assert_num_queries
 ):
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         une = grille(lucas)
     assert len(une.lignes) == 1
 
@@ -351,7 +351,7 @@ def test_the_grid_takes_three_queries_with_seven_rows_or_one(
             JourneeFactory(enfant=lucas, prestation=p, date=datetime.date(2026, 12, jour))
     FermetureFactory(structure=mercredi.structure)
 
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         sept = grille(lucas)
     assert len(sept.lignes) == 7
     assert sum(len(ligne.cases) for ligne in sept.lignes) == 7 * 31

@@ -673,13 +673,21 @@ class JourneeAdmin(PrestationChoixMixin, HistoriqueAdmin):
         "prestation",
         "etat",
         "reservee",
+        "demandee_le",
         "modifiee_par",
     )
     list_filter = ("etat", ("prestation", PrestationListFilter), "date", "reservee")
     list_select_related = ("enfant__famille", "prestation__structure", "modifiee_par")
     search_fields = ("enfant__nom", "enfant__prenom", "enfant__famille__numero")
     date_hierarchy = "date"
-    ordering = ("-date", "prestation__structure__ordre", "prestation__ordre", "enfant__nom")
+    # À jour et prestation égaux, l'ordre des demandes : celui de la liste d'attente.
+    ordering = (
+        "-date",
+        "prestation__structure__ordre",
+        "prestation__ordre",
+        "demandee_le",
+        "enfant__nom",
+    )
     autocomplete_fields = ("enfant",)
     readonly_fields = ("demandee_le", "modifiee_par", "modifiee_le")
     fields = ("enfant", "prestation", "date", "etat", "reservee", "motif", *readonly_fields)

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
@@ -116,9 +117,13 @@ def retirer(request, pk):
         messages.error(request, erreur.message)
     else:
         messages.success(request, "Votre demande a été retirée : rien n'a été modifié.")
+    # `suivant` est une adresse du portail (« /demandes/?onglet=… »), jamais un nom de vue :
+    # un texte quelconque ferait chercher une vue de ce nom (NoReverseMatch, une erreur 500).
     suivant = request.POST.get("suivant", "")
-    if not url_has_allowed_host_and_scheme(suivant, {request.get_host()}, request.is_secure()):
-        suivant = "demandes"
+    if not suivant.startswith("/") or not url_has_allowed_host_and_scheme(
+        suivant, {request.get_host()}, request.is_secure()
+    ):
+        suivant = reverse("demandes")
     return redirect(suivant)
 
 

@@ -185,7 +185,9 @@ def confirmer_paiement(*, reference, donnees):
         if transaction.statut == Statut.PAYEE or verification.statut == transaction.statut:
             return transaction  # déjà traitée : une notification rejouée ne change rien
         if verification.statut == Statut.PAYEE:
-            if verification.montant != transaction.montant:
+            montant = verification.montant
+            # Un NaN de signalisation lève une exception à la comparaison : le refuser avant.
+            if montant is None or not montant.is_finite() or montant != transaction.montant:
                 raise ReponseInvalide(
                     f"montant {verification.montant} au lieu de {transaction.montant} "
                     f"pour la transaction {reference}"
@@ -268,10 +270,16 @@ class PasserellePayfip:
         if statut is None:
             raise ReponseInvalide(f"résultat PayFiP inattendu pour {idop!r} : {reponse.result}")
         montant = (reponse.bank_data or {}).get("montant")
+        try:
+            montant = (Decimal(montant) / 100).quantize(ZERO) if montant else None
+        except (ArithmeticError, TypeError, ValueError) as erreur:
+            raise ReponseInvalide(
+                f"montant PayFiP illisible pour {idop!r} : {montant!r}"
+            ) from erreur
         return Verification(
             statut=statut,
             idop=str(reponse.order_id or idop),
-            montant=(Decimal(montant) / 100).quantize(ZERO) if montant else None,
+            montant=montant,
             reference_passerelle=reponse.transaction_id or "",
             detail=reponse.bank_status or "",
         )

@@ -76,11 +76,19 @@ class ChoixForm(forms.Form):
     choix = forms.ChoiceField(choices=[(cle, cle) for cle in RESULTATS])
 
 
+# Ce que porte une demande de paiement ; une réponse signée (que le parent lit dans l'adresse
+# de retour) n'en est pas une.
+CLES_DEMANDE = {"ref", "refdet", "montant", "mel", "notif", "retour"}
+
+
 def _demande(idop):
     try:
-        return signing.loads(idop or "", salt=SEL)
+        demande = signing.loads(idop or "", salt=SEL)
     except signing.BadSignature:
-        raise Http404("Demande de paiement inconnue.") from None
+        demande = None
+    if not isinstance(demande, dict) or not demande.keys() >= CLES_DEMANDE:
+        raise Http404("Demande de paiement inconnue.")
+    return demande
 
 
 @require_http_methods(["GET", "POST"])

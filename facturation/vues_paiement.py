@@ -38,8 +38,10 @@ def payer(request, pk):
     raison = paiement.raison_de_refus(facture)
     if raison:
         return _refus(request, facture, raison)
-    form = PaiementForm(request.POST or None, initial={"email": request.responsable.email})
-    if request.method == "POST" and form.is_valid():
+    # Un envoi sans aucun champ est un envoi : il dit l'adresse manquante, en français.
+    donnees = request.POST if request.method == "POST" else None
+    form = PaiementForm(donnees, initial={"email": request.responsable.email})
+    if form.is_bound and form.is_valid():
         try:
             _, url = paiement.commencer_paiement(
                 facture=facture,

@@ -21,9 +21,10 @@ from familles.admin import VIDE, LectureSeuleMixin, lien_admin
 TOUS = "tous"
 
 
-def apercu_piece(piece, *, hauteur=720):
+def apercu_piece(piece):
     """Le document dans la page de l'administration : le PDF dans un cadre, l'image en
-    grand, tous deux servis par la vue contrôlée (jamais par une adresse publique)."""
+    grand, tous deux servis par la vue contrôlée (jamais par une adresse publique). Leur
+    présentation est dans static/css/admin.css (aucun style en ligne)."""
     if piece is None or not piece.fichier:
         return "Aucun fichier (document retiré par la famille)."
     url = reverse("fichier_piece", args=[piece.pk])
@@ -35,19 +36,15 @@ def apercu_piece(piece, *, hauteur=720):
     )
     if piece.est_image:
         vue = format_html(
-            '<img class="apercu-document" src="{}" alt="Document déposé : {}" '
-            'style="max-width: 100%; height: auto; border: 1px solid #ccc">',
+            '<img class="apercu-document" src="{}" alt="Document déposé : {}">',
             url,
             piece.type_document.nom,
         )
     else:
         vue = format_html(
-            '<iframe class="apercu-document" src="{}" title="Document déposé : {}" '
-            'style="width: 100%; min-width: min(60rem, 80vw); height: {}px; '
-            'border: 1px solid #ccc"></iframe>',
+            '<iframe class="apercu-document" src="{}" title="Document déposé : {}"></iframe>',
             url,
             piece.type_document.nom,
-            hauteur,
         )
     return format_html('<div class="visionneuse">{}{}{}</div>', _validite(piece), lien, vue)
 

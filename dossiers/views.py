@@ -1,5 +1,7 @@
 """Le fichier d'un document déposé, pour sa famille et pour le service seulement."""
 
+from csp.constants import SELF
+from csp.decorators import csp_replace
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.views.decorators.clickjacking import xframe_options_sameorigin
@@ -30,9 +32,11 @@ def _get_piece_for_user(request, pk):
 
 
 @xframe_options_sameorigin
+@csp_replace({"frame-ancestors": [SELF]})
 def fichier_piece(request, pk):
     """Le fichier, affiché dans le navigateur (PDF ou image) : la visionneuse de
-    l'administration l'intègre dans sa page, d'où l'autorisation d'un cadre de même origine.
+    l'administration l'intègre dans sa page, d'où l'autorisation d'un cadre de même origine
+    (X-Frame-Options et, pour la politique de sécurité du contenu, frame-ancestors).
     Jamais mis en cache par un intermédiaire."""
     piece = _get_piece_for_user(request, pk)
     reponse = servir_fichier(piece.fichier, en_ligne=True)

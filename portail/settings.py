@@ -10,6 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -45,6 +46,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "axes",
     "simple_history",
+    "csp",
     "portail",
     "familles",
     "enfants",
@@ -54,12 +56,15 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "portail.middleware.EntetesSansCaractereNulMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "portail.middleware.SessionGlissanteMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -106,7 +111,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "familles.Utilisateur"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # ModelBackend, qui charge aussi le responsable et sa famille avec l'utilisateur.
+    "familles.backends.ComptesBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -136,7 +142,9 @@ AXES_USERNAME_FORM_FIELD = "username"
 # ou de cookie : le nôtre porte sur l'identifiant seul, que ces changements ne touchent pas.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
-# Sessions : fermées avec le navigateur et après 30 minutes sans activité.
+# Sessions : fermées avec le navigateur et après 30 minutes sans activité (l'échéance est
+# repoussée au plus toutes les 5 minutes : portail.middleware.SessionGlissanteMiddleware).
+SESSION_ENGINE = "portail.sessions"  # en base, une requête par mise à jour
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=30 * 60)
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
@@ -232,6 +240,26 @@ if not DEBUG:
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Politique de sécurité du contenu (django-csp) : rien que le portail lui-même, ni script ni
+# style en ligne. Les formulaires ne mènent qu'au portail et, pour le paiement en ligne, au site
+# PayFiP de la DGFiP, où la page de paiement envoie le parent (redirection après son POST).
+# La visionneuse de l'administration affiche les documents déposés dans un cadre du portail ;
+# leur vue (dossiers.views.fichier_piece) n'accepte d'être encadrée que par le portail.
+PAYFIP_ORIGINE = "https://www.payfip.gouv.fr"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "frame-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF, PAYFIP_ORIGINE],
+        "frame-ancestors": [NONE],
+    }
+}
 
 LOGGING = {
     "version": 1,

@@ -108,6 +108,23 @@ def test_apres_cinq_echecs_meme_le_bon_mot_de_passe_est_refuse(client, dupont, a
     assert "_auth_user_id" not in client.session
 
 
+def test_un_navigateur_forge_avec_un_caractere_nul_recoit_le_message_generique(
+    client, dupont, axes_actif
+):
+    """PostgreSQL refuse NUL dans un texte : axes enregistre l'échec sans lui."""
+    from axes.models import AccessAttempt
+
+    reponse = client.post(
+        "/connexion/",
+        {"username": "jean.dupont", "password": "Mauvais2026"},
+        HTTP_USER_AGENT="Mozilla\x00/5.0",
+    )
+
+    assert reponse.status_code == 200
+    assert "Identifiant ou mot de passe incorrect" in texte(reponse)
+    assert AccessAttempt.objects.get().user_agent == "Mozilla/5.0"
+
+
 def test_quatre_echecs_ne_bloquent_pas_le_compte(client, dupont, axes_actif):
     for _ in range(4):
         se_connecter(client, "jean.dupont", "Mauvais2026")

@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: install run demo test test-browser lint format bench clean
+.PHONY: install run demo test test-browser lint format bench bench-smoke clean
 
 $(BIN)/.installe: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -42,6 +42,14 @@ lint: install
 format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+## make bench : les benchmarks sur 10 000 familles (PostgreSQL et wrk ; voir docs/performance.md)
+bench: install
+	$(BIN)/python -m bench
+
+## make bench-smoke : la même suite en miniature (CI) ; échoue si quelque chose est cassé
+bench-smoke: install
+	$(BIN)/python -m bench --smoke
 
 clean:
 	rm -rf $(VENV) staticfiles

@@ -97,9 +97,14 @@ def page_mon_compte(famille, responsable):
     type_responsable = ContentType.objects.get_for_model(Responsable).pk
     type_famille = ContentType.objects.get_for_model(Famille).pk
     sur_responsables, sur_famille, declarations = [], [], []
-    for demande in Demande.objects.filter(
-        famille=famille, statut=Demande.Statut.EN_ATTENTE, type__in=Demande.TYPES_MON_COMPTE
-    ).order_by("date_demande"):
+    for demande in (
+        Demande.objects.filter(
+            famille=famille, statut=Demande.Statut.EN_ATTENTE, type__in=Demande.TYPES_MON_COMPTE
+        )
+        # Le type de la fiche visée sert à lire chaque demande : joint, pas une requête par demande.
+        .select_related("cible_type")
+        .order_by("date_demande")
+    ):
         if demande.cible_id is None:
             declarations.append(demande)
         elif demande.cible_type_id == type_responsable:

@@ -189,7 +189,10 @@ def rang_en_liste_attente(journee):
 
 def _reserver(*, enfant, prestation, jour, par, maintenant):
     maintenant = maintenant or timezone.now()
-    prestation = _verrouiller(prestation)
+    # D'abord ce qui ne dépend que de la famille et du calendrier, sans verrou : une matinée
+    # d'ouverture, les demandes vérifiées en parallèle n'attendent pas les unes après les
+    # autres. Le verrou de la prestation ne couvre que la fin : la journée relue, les places,
+    # l'écriture.
     inscription = _inscription(enfant, prestation, jour)
     _verifier_ouverture(prestation, jour)
     campagne = _campagne(prestation, jour)
@@ -198,10 +201,7 @@ def _reserver(*, enfant, prestation, jour, par, maintenant):
         raison = regles.raison_hors_fenetre(campagne, resident, maintenant)
         if raison:
             raise _Refus(raison)
-    journee = _journee(enfant, prestation, jour)
-    etat = regles.etat_de_la_case(journee, inscription, jour)
-    if etat not in regles.ETATS_RESERVABLES:
-        raise _Refus(_deja(etat, enfant, jour))
+    _exiger_reservable(_journee(enfant, prestation, jour), inscription, enfant, jour)
     if not regles.peut_encore_reserver(prestation, jour, maintenant):
         limite = regles.limite_reservation(prestation, jour)
         raise _Refus(
@@ -212,6 +212,10 @@ def _reserver(*, enfant, prestation, jour, par, maintenant):
     blocage = dossier_bloque_reservation(famille=enfant.famille, prestation=prestation, au=jour)
     if blocage:
         raise _Refus(blocage)
+    prestation = _verrouiller(prestation)
+    # Relue sous le verrou : une autre demande de la famille pour ce jour a pu passer.
+    journee = _journee(enfant, prestation, jour)
+    _exiger_reservable(journee, inscription, enfant, jour)
     if journee is None:
         journee = Journee(enfant=enfant, prestation=prestation, date=jour)
     journee.prestation = prestation
@@ -243,6 +247,12 @@ def _reserver(*, enfant, prestation, jour, par, maintenant):
             ),
         )
     return _accorder_place(journee, par)
+
+
+def _exiger_reservable(journee, inscription, enfant, jour):
+    etat = regles.etat_de_la_case(journee, inscription, jour)
+    if etat not in regles.ETATS_RESERVABLES:
+        raise _Refus(_deja(etat, enfant, jour))
 
 
 def _annuler(*, enfant, prestation, jour, par, maintenant):

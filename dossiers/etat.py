@@ -1,5 +1,6 @@
 """Ce que le dossier d'une famille demande et où il en est, construit ici en un nombre fixe de
-requêtes (quatre), quel que soit le nombre d'enfants et de documents.
+requêtes (trois, quatre quand une famille n'a pas d'enfant), quel que soit le nombre d'enfants
+et de documents.
 
 Une exigence est un type de document demandé à la famille, ou à l'un de ses enfants : toujours,
 ou seulement quand les parents sont séparés ou qu'un PAI est déclaré. Elle est remplie par un
@@ -9,6 +10,8 @@ document accepté et encore valable au jour dit.
 import datetime
 from dataclasses import dataclass, field
 from functools import cached_property
+
+from django.db.models import Exists, OuterRef
 
 from dossiers.models import (
     SITUATIONS_SEPAREES,
@@ -128,22 +131,30 @@ def _pai(enfant):
 def exigences_des_familles(familles, *, au):
     """Les documents demandés à chaque famille au jour dit (obligatoires et facultatifs), dans
     l'ordre des types puis des enfants, chacun avec ses pièces déposées, la plus récente
-    d'abord : {famille.pk: [Exigence]}. Quatre requêtes, quel que soit le nombre de familles."""
+    d'abord : {famille.pk: [Exigence]}. Trois requêtes quel que soit le nombre de familles,
+    une de plus quand certaines n'ont pas d'enfant (leurs parents sont-ils séparés ?)."""
     familles = list(familles)
     identifiants = [famille.pk for famille in familles]
     types = list(TypeDocument.objects.filter(actif=True))
     enfants, separees, pieces = {}, set(), {}
+    separes = Responsable.objects.filter(situation__in=SITUATIONS_SEPAREES)
+    # Chaque enfant porte la réponse pour sa famille : une requête de moins.
     for enfant in (
         Enfant.objects.filter(famille_id__in=identifiants)
+        .annotate(parents_separes=Exists(separes.filter(famille_id=OuterRef("famille_id"))))
         .select_related("fiche_sanitaire")
         .order_by("date_naissance", "prenom", "pk")
     ):
         enfants.setdefault(enfant.famille_id, []).append(enfant)
-    separees = set(
-        Responsable.objects.filter(famille_id__in=identifiants, situation__in=SITUATIONS_SEPAREES)
-        .order_by()
-        .values_list("famille_id", flat=True)
-    )
+        if enfant.parents_separes:
+            separees.add(enfant.famille_id)
+    sans_enfant = [pk for pk in identifiants if pk not in enfants]
+    if sans_enfant:
+        separees.update(
+            separes.filter(famille_id__in=sans_enfant)
+            .order_by()
+            .values_list("famille_id", flat=True)
+        )
     for piece in (
         PieceDossier.objects.filter(famille_id__in=identifiants)
         .exclude(statut=PieceDossier.Statut.RETIREE)
@@ -183,7 +194,7 @@ def _exigences(famille, types, enfants, separes, pieces, au):
 
 
 def exigences_du_dossier(*, famille, au):
-    """Les documents demandés à une famille au jour dit : quatre requêtes."""
+    """Les documents demandés à une famille au jour dit : trois requêtes (quatre sans enfant)."""
     return exigences_des_familles([famille], au=au)[famille.pk]
 
 
@@ -265,7 +276,8 @@ class ResumeDossier:
 
 
 def resume_du_dossier(*, famille, au):
-    """Les documents demandés et la certification de l'année du jour : cinq requêtes."""
+    """Les documents demandés et la certification de l'année du jour : quatre requêtes (cinq
+    pour une famille sans enfant)."""
     annee, libelle = annee_a_certifier(au)
     return ResumeDossier(
         exigences=exigences_du_dossier(famille=famille, au=au),

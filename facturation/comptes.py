@@ -7,22 +7,35 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import DecimalField, OuterRef, Subquery, Sum
 
 from facturation.models import ZERO, Facture, Reglement
+from familles.models import Famille
+
+
+def _total(queryset):
+    """La somme des montants d'un queryset, en sous-requête (NULL quand il est vide)."""
+    return Subquery(
+        queryset.order_by().values("famille").annotate(total=Sum("montant")).values("total"),
+        output_field=DecimalField(max_digits=12, decimal_places=2),
+    )
 
 
 def solde_famille(*, famille, au):
     """Ce que la famille doit au jour `au` : ses factures moins ses règlements (Decimal).
 
-    Négatif, le solde est en faveur de la famille (un avoir, un trop-perçu).
+    Négatif, le solde est en faveur de la famille (un avoir, un trop-perçu). Une requête : les
+    deux sommes sont des sous-requêtes d'un même SELECT.
     """
-    facture = Facture.objects.filter(famille=famille, date_facture__lte=au).aggregate(
-        total=Sum("montant")
-    )["total"]
-    regle = Reglement.objects.filter(famille=famille, date__lte=au).aggregate(total=Sum("montant"))[
-        "total"
-    ]
+    facture, regle = (
+        Famille.objects.filter(pk=famille.pk)
+        .annotate(
+            facture=_total(Facture.objects.filter(famille=OuterRef("pk"), date_facture__lte=au)),
+            regle=_total(Reglement.objects.filter(famille=OuterRef("pk"), date__lte=au)),
+        )
+        .values_list("facture", "regle")
+        .get()
+    )
     return (facture or ZERO) - (regle or ZERO)
 
 

@@ -9,16 +9,14 @@ from familles.models import Responsable
 
 
 def responsable_connecte(request):
-    """Le responsable du compte connecté (avec sa famille), mis en cache sur la requête."""
-    if not hasattr(request, "_responsable"):
-        request._responsable = (
-            Responsable.objects.select_related("famille")
-            .filter(utilisateur_id=request.user.pk)
-            .first()
-            if request.user.is_authenticated
-            else None
-        )
-    return request._responsable
+    """Le responsable du compte connecté (avec sa famille), ou None. Le backend
+    d'authentification (familles.backends) l'a déjà joint à l'utilisateur : pas de requête."""
+    if not request.user.is_authenticated:
+        return None
+    try:
+        return request.user.responsable
+    except Responsable.DoesNotExist:
+        return None
 
 
 def famille_requise(view):

@@ -4,11 +4,15 @@ rien ne change avant la validation, rien n'est appliqué après un refus."""
 from decimal import Decimal
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from demandes.models import Demande
 from demandes.services import DemandeImpossible, en_json, refuser_demande, valider_demande
 from familles.models import Famille, Responsable
+from tests.factories import DemandeFactory
 from tests.outils import texte
 
 TRANSMISE = "Votre demande a été transmise au service enfance"
@@ -494,3 +498,23 @@ def test_un_prelevement_sans_iban_n_est_pas_applique(client_dupont, dupont, agen
     demande.refresh_from_db()
     assert demande.statut == Demande.Statut.EN_ATTENTE
     assert Famille.objects.get(pk=dupont.pk).prelevement_automatique is False
+
+
+def test_mon_compte_ne_fait_pas_une_requete_par_demande_en_attente(client_dupont, dupont):
+    titulaire = Responsable.objects.get(famille=dupont, role=Responsable.Role.TITULAIRE)
+    sur_le_titulaire = {
+        "famille": dupont,
+        "cible_type": ContentType.objects.get_for_model(Responsable),
+        "cible_id": titulaire.pk,
+    }
+    client_dupont.get(reverse("mon_compte"))  # les caches du processus (types de contenu)
+    DemandeFactory(**sur_le_titulaire)
+    with CaptureQueriesContext(connection) as avec_une:
+        client_dupont.get(reverse("mon_compte"))
+    DemandeFactory.create_batch(4, **sur_le_titulaire)
+    with CaptureQueriesContext(connection) as avec_cinq:
+        reponse = client_dupont.get(reverse("mon_compte"))
+
+    assert reponse.status_code == 200
+    assert texte(reponse).count("06 11 22 33 44") >= 1
+    assert len(avec_cinq) == len(avec_une)

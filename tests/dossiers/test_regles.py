@@ -219,13 +219,19 @@ def test_a_withdrawn_piece_leaves_the_document_to_provide(martin):
     assert exigence(martin, QUOTIENT).etat == A_FOURNIR
 
 
-def test_the_file_of_a_family_is_built_in_four_queries(martin, django_assert_num_queries):
+def test_separated_parents_without_children_are_still_asked_the_custody_decision(dupont):
+    dupont.enfants.all().delete()
+
+    assert libelles(dupont) == [QUOTIENT, GARDE]
+
+
+def test_the_file_of_a_family_is_built_in_three_queries(martin, django_assert_num_queries):
     for prenom in ("Hugo", "Léa", "Zoé"):
         enfant = EnfantFactory(famille=martin, prenom=prenom)
         FicheSanitaireFactory(enfant=enfant, pai=True)
         PieceDossierFactory(famille=martin, type_document=type_document(PAI), enfant=enfant)
 
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         exigences = exigences_du_dossier(famille=martin, au=JOUR)
         [(e.etat, e.libelle, str(p)) for e in exigences for p in e.pieces]
 

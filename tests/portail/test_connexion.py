@@ -44,6 +44,12 @@ def test_un_mauvais_mot_de_passe_donne_le_message_generique(client, dupont):
 
     assert "Identifiant ou mot de passe incorrect." in texte(reponse)
     assert "_auth_user_id" not in client.session
+    # Le titre de la page l'annonce aussi, lu en premier par un lecteur d'écran.
+    assert "<title>Erreur : Connexion" in reponse.content.decode()
+
+
+def test_la_page_de_connexion_sans_erreur_n_annonce_pas_d_erreur(client, db):
+    assert "<title>Connexion" in client.get("/connexion/").content.decode()
 
 
 def test_un_identifiant_inconnu_donne_exactement_la_meme_page_qu_un_mauvais_mot_de_passe(

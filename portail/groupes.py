@@ -30,6 +30,9 @@ PERMISSIONS = {
         "enfants.inscription": CONSULTER_ET_SAISIR,
         "enfants.journee": CONSULTER_ET_SAISIR,
         "enfants.fermeture": (*CONSULTER_ET_SAISIR, SUPPRIMER),
+        # Les campagnes de réservation ; leur résultat s'écrit par l'attribution seule.
+        "enfants.campagne": CONSULTER_ET_SAISIR,
+        "enfants.resultatattribution": (VOIR,),
         "facturation.regie": (VOIR, MODIFIER),
         "facturation.tarif": CONSULTER_ET_SAISIR,
         "facturation.tranchequotient": (*CONSULTER_ET_SAISIR, SUPPRIMER),

@@ -532,3 +532,34 @@ def test_la_grille_dit_quand_les_reservations_ouvrent_et_ne_propose_pas_de_reser
     assert jour not in reponse.content.decode()  # aucune case à réserver dans la campagne
     detail = texte(client.get(jour))
     assert "Réservations « Vacances d'hiver 2027 » ouvertes du" in detail
+
+
+def test_un_agent_du_groupe_du_service_gere_les_campagnes(alsh, client):
+    from django.contrib.auth.models import Group
+
+    from portail.groupes import AGENTS, creer_groupes
+    from tests.factories import UtilisateurFactory
+
+    creer_groupes()
+    agent = UtilisateurFactory(username="agent.groupe", is_staff=True)
+    agent.groups.set([Group.objects.get(name=AGENTS)])
+    equitable = campagne(
+        alsh,
+        mode=Campagne.Mode.ATTRIBUTION,
+        ouverture=a_paris(2026, 1, 1, 8),
+        cloture=a_paris(2026, 1, 2, 18),
+    )
+    Journee.objects.create(
+        enfant=famille(alsh, "AUBERT")[1][0], prestation=alsh, date=LUNDI, etat=Etat.VOEU
+    )
+    client.force_login(agent)
+
+    assert client.get(reverse("admin:enfants_campagne_add")).status_code == 200
+    reponse = client.post(
+        reverse("admin:enfants_campagne_changelist"),
+        {"action": "attribuer_les_places", "_selected_action": [equitable.pk]},
+        follow=True,
+    )
+
+    assert "1 famille(s), 1 journée(s) accordée(s)" in texte(reponse)
+    assert not agent.has_perm("enfants.change_resultatattribution")

@@ -1,6 +1,8 @@
 """Les campagnes de réservation dans l'administration : leur fenêtre, leur mode, l'attribution
 des places à la clôture et, pour chaque famille, ce qu'elle a obtenu et pourquoi."""
 
+import datetime
+
 from django.contrib import admin, messages
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -46,7 +48,7 @@ class ResultatAttributionInline(LectureSeuleMixin, admin.TabularInline):
             "<div>{} — {} ({}) : {}</div>",
             (
                 (
-                    ligne["date"][8:10] + "/" + ligne["date"][5:7],
+                    f"{datetime.date.fromisoformat(ligne['date']):%d/%m/%Y}",
                     ligne["enfant"],
                     ligne["prestation"],
                     ligne["issue"],

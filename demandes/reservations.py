@@ -264,21 +264,11 @@ def _annuler(*, enfant, prestation, jour, par, maintenant):
     le_jour = regles.jour_en_clair(jour)
     if etat == Etat.VOEU:
         _supprimer(journee, par, "Demande de campagne retirée")
-        return Resultat(
-            enfant=enfant,
-            prestation=prestation,
-            jour=jour,
-            accepte=True,
-            message=f"Demande retirée pour le {le_jour}.",
-        )
+        return _accepte(enfant, prestation, jour, f"Demande retirée pour le {le_jour}.")
     if etat == Etat.LISTE_ATTENTE:
         _supprimer(journee, par, "Retrait de la liste d'attente")
-        return Resultat(
-            enfant=enfant,
-            prestation=prestation,
-            jour=jour,
-            accepte=True,
-            message=f"{enfant.prenom} n'est plus en liste d'attente le {le_jour}.",
+        return _accepte(
+            enfant, prestation, jour, f"{enfant.prenom} n'est plus en liste d'attente le {le_jour}."
         )
     if etat == Etat.RESERVATION_EN_ATTENTE:
         demande = _demande_en_attente(journee, Demande.Type.RESERVATION)
@@ -287,12 +277,8 @@ def _annuler(*, enfant, prestation, jour, par, maintenant):
         else:
             _supprimer(journee, par, "Réservation en attente retirée")
             _faire_avancer_liste(prestation, jour, maintenant)
-        return Resultat(
-            enfant=enfant,
-            prestation=prestation,
-            jour=jour,
-            accepte=True,
-            message=f"Demande de réservation retirée pour le {le_jour}.",
+        return _accepte(
+            enfant, prestation, jour, f"Demande de réservation retirée pour le {le_jour}."
         )
     if etat == Etat.REGULIER:
         raise _Refus(
@@ -315,13 +301,7 @@ def _annuler(*, enfant, prestation, jour, par, maintenant):
         )
     _supprimer(journee, par, "Réservation annulée")
     _faire_avancer_liste(prestation, jour, maintenant)
-    return Resultat(
-        enfant=enfant,
-        prestation=prestation,
-        jour=jour,
-        accepte=True,
-        message=f"Réservation annulée pour le {le_jour}.",
-    )
+    return _accepte(enfant, prestation, jour, f"Réservation annulée pour le {le_jour}.")
 
 
 def _declarer_absence(*, enfant, prestation, jour, par, motif, maintenant):
@@ -612,6 +592,11 @@ def _supprimer(journee, par, raison):
     journee._history_user = par
     journee._change_reason = raison
     journee.delete()
+
+
+def _accepte(enfant, prestation, jour, message):
+    """Ce qui est fait aussitôt, sans journée à montrer (une annulation, un retrait)."""
+    return Resultat(enfant=enfant, prestation=prestation, jour=jour, accepte=True, message=message)
 
 
 def _resultat(journee, **kwargs):

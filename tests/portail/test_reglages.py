@@ -52,3 +52,22 @@ def test_check_deploy_ne_signale_rien_en_production():
     )
     assert resultat.returncode == 0, resultat.stdout + resultat.stderr
     assert "System check identified no issues" in resultat.stdout
+
+
+def options_de_la_base(**environnement):
+    resultat = lancer_manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(sorted(settings.DATABASES['default']"
+        ".get('OPTIONS', {}).items()))",
+        DEBUG="on",
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/portail_reglages",
+        **environnement,
+    )
+    assert resultat.returncode == 0, resultat.stderr
+    return resultat.stdout.strip().splitlines()[-1]
+
+
+def test_postgresql_prepare_les_requetes_repetees_sauf_si_on_le_coupe():
+    assert options_de_la_base() == "[('prepare_threshold', 5), ('server_side_binding', True)]"
+    assert options_de_la_base(DB_REQUETES_PREPAREES="off") == "[]"

@@ -78,18 +78,12 @@ def _page(request, gabarit, enfant, **contexte):
     )
 
 
-def _page_planning(request, enfant, mois, form_periode=None):
+def _page_planning(request, enfant, mois):
     maintenant = timezone.now()
     base = reverse("enfant_planning", args=[enfant.pk])
     planning = construire_planning(
         enfant=enfant, mois=mois, maintenant=maintenant, lien_des_cases=base
     )
-    if form_periode is None:
-        aujourdhui = timezone.localdate(maintenant)
-        form_periode = ReservationPeriodeForm(
-            prestations=prestations_reservables(enfant=enfant, aujourdhui=aujourdhui),
-            aujourdhui=aujourdhui,
-        )
     agenda = None
     if enfant.jeton_calendrier:
         agenda = request.build_absolute_uri(reverse("agenda", args=[enfant.jeton_calendrier]))
@@ -98,7 +92,6 @@ def _page_planning(request, enfant, mois, form_periode=None):
         "planning",
         enfant,
         planning=planning,
-        form_periode=form_periode,
         agenda=agenda,
         agenda_webcal="webcal://" + agenda.partition("://")[2] if agenda else None,
     )
@@ -201,17 +194,27 @@ def absence_jour(request, pk, prestation_pk, jour):
 
 @famille_requise
 def reserver_plusieurs_jours(request, pk):
-    """« Réserver plusieurs jours » : une prestation, des jours de la semaine, une période ;
-    puis le récapitulatif de ce qui est réservé, de ce qui attend et de ce qui est refusé."""
+    """« Réserver plusieurs jours » : une prestation, des jours de la semaine, une période
+    (une page à part, pour ne pas alourdir la grille) ; puis le récapitulatif de ce qui est
+    réservé, de ce qui attend et de ce qui est refusé."""
     enfant = _get_enfant_for_famille(request, pk)
     aujourdhui = timezone.localdate()
     mois = lire_mois(request.POST.get("mois") or request.GET.get("mois"), aujourdhui)
-    if request.method != "POST":
-        return redirect(_url_planning(enfant, mois))
-    prestations = prestations_reservables(enfant=enfant, aujourdhui=aujourdhui)
-    form = ReservationPeriodeForm(request.POST, prestations=prestations, aujourdhui=aujourdhui)
-    if not form.is_valid():
-        return _page_planning(request, enfant, mois, form_periode=form)
+    form = ReservationPeriodeForm(
+        request.POST if request.method == "POST" else None,
+        prestations=prestations_reservables(enfant=enfant, aujourdhui=aujourdhui),
+        aujourdhui=aujourdhui,
+    )
+    if not form.is_valid():  # un formulaire non lié n'est jamais valide : la page, vierge
+        return _page(
+            request,
+            "planning_periode",
+            enfant,
+            titre="Réserver plusieurs jours",
+            form=form,
+            mois=mois,
+            retour=_url_planning(enfant, mois),
+        )
     donnees = form.cleaned_data
     resultats = reserver_periode(
         enfant=enfant,

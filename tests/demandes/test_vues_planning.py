@@ -55,6 +55,11 @@ def url_planning(enfant, **params):
     return f"{url}?mois={params['mois']}" if "mois" in params else url
 
 
+def url_periode(enfant, **params):
+    url = reverse("enfant_planning_periode", args=[enfant.pk])
+    return f"{url}?mois={params['mois']}" if "mois" in params else url
+
+
 def url_jour(enfant, prestation, jour=MERCREDI, action=None):
     nom = f"enfant_planning_{action}" if action else "enfant_planning_jour"
     return reverse(nom, args=[enfant.pk, prestation.pk, jour])
@@ -92,6 +97,8 @@ def test_the_planning_shows_the_month_grid_with_its_legend(client_dupont, lucas,
         assert libelle in page
     assert 'class="planning-defilement" tabindex="0" role="region"' in html
     assert f'href="{url_jour(lucas, mercredi)}"' in html
+    assert f'href="{url_periode(lucas, mois="2026-12")}"' in html
+    assert "Réserver plusieurs jours" in page and "<details" not in html
 
 
 def test_the_planning_moves_from_month_to_month(client_dupont, lucas, mercredi):
@@ -118,9 +125,10 @@ def test_a_child_without_enrolment_has_an_empty_planning(client_dupont, lucas):
 
     assert reponse.status_code == 200
     assert "Lucas n'est inscrit(e) à aucune prestation en décembre 2026." in texte(reponse)
+    assert url_periode(lucas) not in reponse.content.decode()
 
 
-def test_the_planning_page_takes_at_most_twelve_queries_with_seven_rows(
+def test_the_planning_page_takes_at_most_eight_queries_with_seven_rows(
     client_dupont, lucas, mercredi, django_assert_max_num_queries
 ):
     for rang in range(6):
@@ -129,7 +137,9 @@ def test_the_planning_page_takes_at_most_twelve_queries_with_seven_rows(
         for jour in range(1, 18):
             JourneeFactory(enfant=lucas, prestation=prestation, date=datetime.date(2026, 12, jour))
 
-    with django_assert_max_num_queries(12):
+    # La session, l'utilisateur, l'enfant, la grille (4), le compte des messages non lus ; le
+    # formulaire « Réserver plusieurs jours » et sa requête sont sur leur propre page.
+    with django_assert_max_num_queries(8):
         reponse = client_dupont.get(url_planning(lucas))
 
     assert reponse.content.decode().count('<th scope="row">') == 7
@@ -300,11 +310,42 @@ def test_booking_every_wednesday_of_december_sums_up_what_happened(client_dupont
 
 
 def test_the_bulk_form_lists_the_child_prestations_and_weekdays(client_dupont, lucas, mercredi):
-    page = texte(client_dupont.get(url_planning(lucas)))
+    reponse = client_dupont.get(url_periode(lucas, mois="2027-01"))
 
+    assert reponse.status_code == 200
+    page = texte(reponse)
+    html = reponse.content.decode()
+    assert "<title>Réserver plusieurs jours — Lucas DUPONT" in html
     assert "Réserver plusieurs jours" in page
     assert "Accueil de Loisirs — ALSH Mercredi après-midi" in page
-    assert "Mercredi" in page
+    assert "Mercredi" in page and "Réserver ces jours" in page
+    assert "csrfmiddlewaretoken" in html
+    assert '<input type="hidden" name="mois" value="2027-01">' in html
+    assert f'<a href="{url_planning(lucas, mois="2027-01")}">Retour au planning</a>' in html
+    assert 'for="id_debut"' in html and 'for="id_fin"' in html
+    assert "planning-grille" not in html  # la page à part, sans la grille
+
+
+def test_the_bulk_page_without_a_month_comes_back_to_the_current_month(
+    client_dupont, lucas, mercredi
+):
+    html = client_dupont.get(url_periode(lucas, mois="n'importe quoi")).content.decode()
+
+    assert '<input type="hidden" name="mois" value="2026-12">' in html
+    assert f'href="{url_planning(lucas, mois="2026-12")}"' in html
+
+
+def test_the_bulk_page_of_a_child_without_a_coming_prestation_says_so(client_dupont, lucas):
+    reponse = client_dupont.get(url_periode(lucas))
+
+    assert reponse.status_code == 200
+    assert (
+        "Lucas n'est inscrit(e) à aucune prestation à venir : demandez d'abord "
+        "l'inscription au service enfance."
+    ) in texte(reponse)
+    html = reponse.content.decode()
+    assert "<form" not in html.split('id="titre-periode"')[1]
+    assert "Réserver ces jours" not in texte(reponse)
 
 
 @pytest.mark.parametrize(
@@ -329,10 +370,15 @@ def test_a_bad_bulk_request_is_explained_and_books_nothing(
         **donnees,
     }
 
-    reponse = client_dupont.post(reverse("enfant_planning_periode", args=[lucas.pk]), envoi)
+    reponse = client_dupont.post(url_periode(lucas), {**envoi, "mois": "2027-01"})
 
     assert reponse.status_code == 200
+    html = reponse.content.decode()
+    assert "<title>Erreur : Réserver plusieurs jours — Lucas DUPONT" in html
+    assert 'class="alert alert-danger erreurs" role="alert"' in html
     assert erreur in texte(reponse)
+    assert '<input type="hidden" name="mois" value="2027-01">' in html
+    assert "planning-grille" not in html  # la page du formulaire, pas la grille
     assert not Journee.objects.exists()
 
 
@@ -382,7 +428,8 @@ def urls_de(lucas, mercredi):
         url_jour(lucas, mercredi, action="reserver"),
         url_jour(lucas, mercredi, action="annuler"),
         url_jour(lucas, mercredi, action="absence"),
-        reverse("enfant_planning_periode", args=[lucas.pk]),
+        url_periode(lucas),
+        url_periode(lucas, mois="2026-12"),
         reverse("enfant_agenda_creer", args=[lucas.pk]),
         reverse("enfant_agenda_revoquer", args=[lucas.pk]),
     ]

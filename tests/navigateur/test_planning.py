@@ -1,6 +1,7 @@
 """Le planning dans Chromium : un parent ouvre le planning de Lucas, réserve un jour puis
 déclare une absence au clavier seul (Tab, Entrée, la saisie ; jamais la souris) et voit les
-cases changer ; la grille, la page d'un jour et la confirmation passent axe-core ; sur un
+cases changer ; la grille, la page d'un jour, la confirmation et la page « Réserver plusieurs
+jours » (vierge et en erreur) passent axe-core ; sur un
 téléphone de 360 pixels, la grille défile dans son cadre et la page jamais de côté."""
 
 import re
@@ -125,7 +126,13 @@ def test_le_planning_tient_sur_un_telephone_de_360_pixels(
     verifier_accessibilite(page)
     capturer(page, "mobile-planning")
 
-    page.get_by_text("Réserver plusieurs jours").click()
+    page.get_by_role("link", name="Réserver plusieurs jours").click()
+    expect(page.get_by_role("heading", name="Réserver plusieurs jours")).to_be_visible()
+    assert sans_defilement_horizontal(page)
+    verifier_accessibilite(page)
+    capturer(page, "mobile-planning-plusieurs-jours")
+    page.get_by_role("button", name="Réserver ces jours").click()
+    expect(page.get_by_role("alert")).to_be_visible()
     assert sans_defilement_horizontal(page)
 
 
@@ -137,7 +144,18 @@ def test_reserver_plusieurs_jours_recapitule_ce_qui_est_fait(
     page.get_by_role("link", name="Lucas").click()
     page.get_by_role("link", name="Planning").click()
 
-    page.get_by_text("Réserver plusieurs jours").click()
+    page.get_by_role("link", name="Réserver plusieurs jours").click()
+    expect(page.get_by_role("heading", name="Réserver plusieurs jours")).to_be_visible()
+    verifier_accessibilite(page)
+    capturer(page, "planning-plusieurs-jours-formulaire")
+
+    # Envoyé vide : la même page, les erreurs en tête, chacune liée à son champ.
+    page.get_by_role("button", name="Réserver ces jours").click()
+    expect(page).to_have_title(re.compile("^Erreur : Réserver plusieurs jours"))
+    expect(page.get_by_role("alert")).to_contain_text("Cochez au moins un jour de la semaine.")
+    verifier_accessibilite(page)
+    capturer(page, "planning-plusieurs-jours-erreurs")
+
     page.get_by_label("Prestation", exact=True).select_option(
         label="Accueil de Loisirs — ALSH Mercredi journée"
     )

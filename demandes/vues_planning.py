@@ -10,6 +10,7 @@ français. Tout marche sans JavaScript ; static/js/planning.js n'ajoute qu'un me
 import uuid
 
 from django.contrib import messages
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -25,7 +26,7 @@ from demandes.reservations import (
 )
 from demandes.vues_enfants import SECTIONS
 from enfants import ical
-from enfants.models import Enfant
+from enfants.models import Enfant, Inscription
 from enfants.planning import (
     construire_jour,
     construire_planning,
@@ -41,7 +42,9 @@ from familles.acces import famille_requise
 
 
 def _get_enfant_for_famille(request, pk):
-    return get_object_or_404(Enfant, pk=pk, famille=request.famille)
+    enfant = get_object_or_404(Enfant, pk=pk, famille=request.famille)
+    enfant.famille = request.famille  # déjà chargée avec le compte : pas de requête de plus
+    return enfant
 
 
 def _get_jour_for_famille(request, pk, prestation_pk, jour):
@@ -51,6 +54,22 @@ def _get_jour_for_famille(request, pk, prestation_pk, jour):
     if detail is None:
         raise Http404("Cet enfant n'est pas inscrit à cette prestation ce jour-là.")
     return enfant, detail
+
+
+def _get_prestation_for_famille(request, pk, prestation_pk, jour):
+    """L'enfant de la famille et la prestation à laquelle il est inscrit ce jour-là (404
+    sinon), sans construire la case : une action laisse le service des réservations tout
+    vérifier, et une réservation un matin d'ouverture ne fait pas deux fois le travail."""
+    enfant = _get_enfant_for_famille(request, pk)
+    inscription = (
+        Inscription.objects.filter(enfant=enfant, prestation_id=prestation_pk, date_debut__lte=jour)
+        .filter(Q(date_fin__isnull=True) | Q(date_fin__gte=jour))
+        .select_related("prestation")
+        .first()
+    )
+    if inscription is None:
+        raise Http404("Cet enfant n'est pas inscrit à cette prestation ce jour-là.")
+    return enfant, inscription.prestation
 
 
 # --- Les pages -------------------------------------------------------------------------------
@@ -138,12 +157,10 @@ def _annoncer(request, resultat):
 
 
 def _agir(request, pk, prestation_pk, jour, service, **kwargs):
-    enfant, detail = _get_jour_for_famille(request, pk, prestation_pk, jour)
+    enfant, prestation = _get_prestation_for_famille(request, pk, prestation_pk, jour)
     if request.method != "POST":
         return redirect("enfant_planning_jour", pk, prestation_pk, jour)
-    resultat = service(
-        enfant=enfant, prestation=detail.prestation, jour=jour, par=request.user, **kwargs
-    )
+    resultat = service(enfant=enfant, prestation=prestation, jour=jour, par=request.user, **kwargs)
     _annoncer(request, resultat)
     return redirect(_url_planning(enfant, jour))
 

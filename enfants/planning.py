@@ -15,6 +15,7 @@ import calendar
 import datetime
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.db.models import Q
 from django.utils import timezone
@@ -106,6 +107,14 @@ def _legende():
 
 
 LEGENDE = _legende()
+# La légende ne change pas : écrite une fois, au chargement.
+BALISAGE_LEGENDE = mark_safe(  # noqa: S308 (chaque texte est échappé)
+    "".join(
+        f'<li><span class="pl-pastille c-{escape(a.cle)}" aria-hidden="true">'
+        f"{escape(a.symbole)}</span> {escape(a.libelle)}</li>"
+        for a in LEGENDE
+    )
+)
 
 # Ce que dit une case vide.
 LIBRE = "aucune réservation"
@@ -173,6 +182,35 @@ class Planning:
     @property
     def mois_param(self):
         return f"{self.mois:%Y-%m}"
+
+    @cached_property
+    def balisage_colonnes(self):
+        """Les <col> des jours, comme les cases : d'un trait plutôt que jour par jour dans le
+        gabarit."""
+        return mark_safe(  # noqa: S308 (des classes calculées ici, sans texte reçu)
+            "".join(f"<col{_attribut_classe(colonne.classe)}>" for colonne in self.colonnes)
+        )
+
+    @cached_property
+    def balisage_entetes(self):
+        """Les <th> des jours : l'abréviation visible, le jour en toutes lettres en titre."""
+        return mark_safe(  # noqa: S308 (chaque texte est échappé)
+            "".join(
+                f'<th scope="col"{_attribut_classe(colonne.classe)}>'
+                f'<abbr title="{escape(colonne.en_clair)}">'
+                f'<span class="pl-jour-nom">{escape(colonne.abrege)}</span> '
+                f'<span class="pl-jour-num">{escape(colonne.numero)}</span></abbr></th>'
+                for colonne in self.colonnes
+            )
+        )
+
+    @property
+    def balisage_legende(self):
+        return BALISAGE_LEGENDE
+
+
+def _attribut_classe(classe):
+    return f' class="{classe}"' if classe else ""
 
 
 # --- Les mois ----------------------------------------------------------------------------------
@@ -453,7 +491,7 @@ def construire_case(
     en_vacances = marque is not None  # un jour férié a été traité plus haut
     if (
         not prestation.active
-        or jour.isoweekday() not in prestation.jours_ouverture_isoweekday
+        or str(jour.isoweekday()) not in prestation.jours_ouverture
         or (prestation.periode == "vacances" and not en_vacances)
     ):
         return Case(jour, "", "", "", debut_texte + SANS_ACCUEIL)

@@ -56,7 +56,7 @@ def raison_de_fermeture(prestation, jour, fermetures=(), zone=None):
     """Pourquoi la prestation n'accueille pas ce jour-là (en français), ou None si elle ouvre."""
     if not prestation.active:
         return "Cette prestation n'est plus proposée."
-    if jour.isoweekday() not in prestation.jours_ouverture_isoweekday:
+    if str(jour.isoweekday()) not in prestation.jours_ouverture:
         return f"La prestation « {prestation.nom} » n'a pas lieu le {JOURS[jour.weekday()]}."
     ferie = jours_feries(jour.year).get(jour)
     if ferie:

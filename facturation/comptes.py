@@ -6,6 +6,7 @@ Chaque fonction fait un nombre fixe de requêtes, quel que soit le nombre d'opé
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 
 from django.db.models import DecimalField, OuterRef, Subquery, Sum
 
@@ -58,12 +59,7 @@ def annee_scolaire(jour):
 def annees_du_compte(*, famille, aujourdhui):
     """Les années scolaires (l'année de la rentrée : 2026 pour 2026-2027) où la famille a des
     factures ou des règlements, et l'année en cours ; la plus récente d'abord. Deux requêtes."""
-    mois = [
-        *Facture.objects.filter(famille=famille).dates("date_facture", "month"),
-        *Reglement.objects.filter(famille=famille).dates("date", "month"),
-        aujourdhui,
-    ]
-    return sorted({annee_scolaire(jour)[0].year for jour in mois}, reverse=True)
+    return Compte.de_la_famille(famille).annees(aujourdhui)
 
 
 @dataclass
@@ -96,6 +92,8 @@ class Releve:
     fin: datetime.date
     ancien_solde: Decimal
     operations: list[Operation] = field(default_factory=list)
+    # Les factures et avoirs de l'année (des Facture), pour savoir lesquels se paient en ligne.
+    factures: list = field(default_factory=list)
 
     @property
     def libelle_annee(self):
@@ -109,61 +107,103 @@ class Releve:
             return [op for op in self.operations if op.nature == Operation.REGLEMENT]
         return self.operations
 
-    @property
+    @cached_property
     def titres_emis(self):
         """Les règlements « Titre émis (ORMC n°X) » : le Trésor public recouvre ces factures."""
         return [op for op in self.operations if op.titre_emis]
 
-    @property
+    @cached_property
     def total_debit(self):
         return sum((op.debit for op in self.operations if op.debit), ZERO)
 
-    @property
+    @cached_property
     def total_credit(self):
         return sum((op.credit for op in self.operations if op.credit), ZERO)
 
-    @property
+    @cached_property
     def solde(self):
         return self.ancien_solde + self.total_debit - self.total_credit
 
 
 def releve_annee_scolaire(*, famille, jour):
     """Le relevé des opérations de l'année scolaire qui contient `jour`, les plus récentes
-    d'abord, avec l'ancien solde reporté des années précédentes."""
-    debut, fin = annee_scolaire(jour)
-    operations = []
-    for facture in Facture.objects.filter(
-        famille=famille, date_facture__range=(debut, fin)
-    ).select_related("regie"):
-        # Un avoir (montant négatif) vient au crédit du compte.
-        operations.append(
-            Operation(
-                numero=facture.numero,
-                date=facture.date_facture,
-                description=facture.description,
-                regie=facture.regie.nom,
-                debit=facture.montant if facture.montant >= 0 else None,
-                credit=-facture.montant if facture.montant < 0 else None,
-                enregistree_le=facture.date_creation,
-                nature=Operation.FACTURE,
-                facture_id=facture.pk,
-            )
+    d'abord, avec l'ancien solde reporté des années précédentes. Deux requêtes."""
+    return Compte.de_la_famille(famille).releve(jour)
+
+
+class Compte:
+    """Toutes les factures et tous les règlements d'une famille, lus une fois (deux requêtes) :
+    les années du sélecteur, l'ancien solde et le relevé d'une année s'en déduisent sans autre
+    requête. Une famille a quelques dizaines d'opérations par année scolaire."""
+
+    def __init__(self, factures, reglements):
+        self.factures = factures
+        self.reglements = reglements
+
+    @classmethod
+    def de_la_famille(cls, famille):
+        # L'ordre par défaut des modèles départage les opérations du même jour, comme avant.
+        return cls(
+            list(Facture.objects.filter(famille=famille).select_related("regie")),
+            list(Reglement.objects.filter(famille=famille).select_related("regie")),
         )
-    for reglement in Reglement.objects.filter(
-        famille=famille, date__range=(debut, fin)
-    ).select_related("regie"):
-        operations.append(
-            Operation(
-                numero=reglement.numero,
-                date=reglement.date,
-                description=reglement.description,
-                regie=reglement.regie.nom,
-                credit=reglement.montant,
-                enregistree_le=reglement.date_saisie,
-                nature=Operation.REGLEMENT,
-                titre_emis=reglement.mode == Reglement.Mode.TITRE_EMIS,
+
+    def annees(self, aujourdhui):
+        """Les années scolaires qui ont des opérations, et l'année en cours ; la plus récente
+        d'abord (voir annees_du_compte)."""
+        jours = [
+            *(facture.date_facture for facture in self.factures),
+            *(reglement.date for reglement in self.reglements),
+            aujourdhui,
+        ]
+        return sorted({annee_scolaire(jour)[0].year for jour in jours}, reverse=True)
+
+    def solde(self, au):
+        """Comme solde_famille : les factures moins les règlements jusqu'au jour `au` inclus."""
+        facture = sum((f.montant for f in self.factures if f.date_facture <= au), ZERO)
+        regle = sum((r.montant for r in self.reglements if r.date <= au), ZERO)
+        return facture - regle
+
+    def releve(self, jour):
+        """Le relevé de l'année scolaire qui contient `jour` (voir releve_annee_scolaire)."""
+        debut, fin = annee_scolaire(jour)
+        factures = [f for f in self.factures if debut <= f.date_facture <= fin]
+        operations = []
+        for facture in factures:
+            # Un avoir (montant négatif) vient au crédit du compte.
+            operations.append(
+                Operation(
+                    numero=facture.numero,
+                    date=facture.date_facture,
+                    description=facture.description,
+                    regie=facture.regie.nom,
+                    debit=facture.montant if facture.montant >= 0 else None,
+                    credit=-facture.montant if facture.montant < 0 else None,
+                    enregistree_le=facture.date_creation,
+                    nature=Operation.FACTURE,
+                    facture_id=facture.pk,
+                )
             )
+        for reglement in self.reglements:
+            if not debut <= reglement.date <= fin:
+                continue
+            operations.append(
+                Operation(
+                    numero=reglement.numero,
+                    date=reglement.date,
+                    description=reglement.description,
+                    regie=reglement.regie.nom,
+                    credit=reglement.montant,
+                    enregistree_le=reglement.date_saisie,
+                    nature=Operation.REGLEMENT,
+                    titre_emis=reglement.mode == Reglement.Mode.TITRE_EMIS,
+                )
+            )
+        operations.sort(key=lambda op: (op.date, op.enregistree_le), reverse=True)
+        return Releve(
+            debut=debut,
+            fin=fin,
+            ancien_solde=self.solde(debut - datetime.timedelta(days=1)),
+            operations=operations,
+            factures=factures,
         )
-    operations.sort(key=lambda op: (op.date, op.enregistree_le), reverse=True)
-    ancien_solde = solde_famille(famille=famille, au=debut - datetime.timedelta(days=1))
-    return Releve(debut=debut, fin=fin, ancien_solde=ancien_solde, operations=operations)

@@ -91,14 +91,26 @@ def raison_de_refus(facture, *, maintenant=None):
     return ""
 
 
-def factures_payables(*, famille, maintenant=None):
-    """Les id des factures de la famille dont le bouton « Payer en ligne » s'affiche (une
-    requête). Une transaction en cours ne cache pas le bouton : la page de paiement l'explique."""
+def factures_payables(*, famille, factures, maintenant=None):
+    """Les id de celles des `factures` de la famille (déjà chargées) dont le bouton « Payer en
+    ligne » s'affiche. Une transaction en cours ne cache pas le bouton : la page de paiement
+    l'explique.
+
+    Le reste à payer n'est lu (une requête) que pour les factures que rien d'autre n'exclut :
+    émises, échéance non passée, famille sans prélèvement automatique ; souvent aucune."""
     maintenant = maintenant or timezone.now()
-    factures = Facture.objects.impayees().filter(
-        famille=famille, date_facture__lte=timezone.localdate(maintenant)
-    )
-    return {facture.pk for facture in factures if est_payable(facture, famille, maintenant)}
+    aujourdhui = timezone.localdate(maintenant)
+    candidates = [
+        facture.pk
+        for facture in factures
+        if facture.genre == Facture.Genre.FACTURE
+        and facture.date_facture <= aujourdhui
+        and maintenant < facture.fin_du_paiement_en_ligne()
+    ]
+    if not candidates or famille.prelevement_automatique:
+        return set()
+    impayees = Facture.objects.impayees().filter(famille=famille, pk__in=candidates)
+    return {facture.pk for facture in impayees if est_payable(facture, famille, maintenant)}
 
 
 def est_payable(facture, famille, maintenant=None):

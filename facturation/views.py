@@ -9,8 +9,9 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
-from facturation.comptes import annee_scolaire, annees_du_compte, releve_annee_scolaire
+from facturation.comptes import Compte, annee_scolaire
 from facturation.models import Facture
+from facturation.paiement import factures_payables
 from facturation.pdf import PdfAltere, archiver_pdf, lire_pdf_archive, nom_du_pdf
 from familles.acces import famille_requise
 
@@ -52,11 +53,17 @@ def _get_facture_for_famille(request, pk):
 def releve(request):
     """Les factures et les règlements d'une année scolaire, l'ancien solde et le solde."""
     aujourdhui = timezone.localdate()
-    annees = annees_du_compte(famille=request.famille, aujourdhui=aujourdhui)
-    form = ReleveForm(request.GET, annees=annees)
+    compte = Compte.de_la_famille(request.famille)
+    form = ReleveForm(request.GET, annees=compte.annees(aujourdhui))
     annee = form.valeur("annee", annee_scolaire(aujourdhui)[0].year)
     vue = form.valeur("vue", "tout")
-    releve = releve_annee_scolaire(famille=request.famille, jour=datetime.date(annee, 9, 1))
+    releve = compte.releve(datetime.date(annee, 9, 1))
+    operations = releve.operations_de(vue)
+    # Le bouton « Payer en ligne » des factures affichées.
+    affichees = {op.facture_id for op in operations if op.facture_id}
+    payables = factures_payables(
+        famille=request.famille, factures=[f for f in releve.factures if f.pk in affichees]
+    )
     return render(
         request,
         "facturation/releve.html",
@@ -66,7 +73,8 @@ def releve(request):
             "annee": annee,
             "vue": vue,
             "vues": VUES,
-            "operations": releve.operations_de(vue),
+            "operations": operations,
+            "payables": payables,
         },
     )
 

@@ -1,8 +1,8 @@
 """Le bouton « Payer en ligne » ne s'affiche que là où le paiement est possible.
 
-`{% factures_payables as payables %}` : les id des factures payables de la famille connectée
-(une requête, pour le relevé) ; `{% payable_en_ligne facture as payable %}` : la même règle pour
-une facture annotée de reste_a_payer (sans requête, pour l'accueil)."""
+`{% payable_en_ligne facture as payable %}` : pour une facture annotée de reste_a_payer (sans
+requête, pour l'accueil). Le relevé reçoit de sa vue les id de ses factures payables
+(paiement.factures_payables)."""
 
 from django import template
 
@@ -13,12 +13,6 @@ register = template.Library()
 
 def _famille(context):
     return getattr(context.get("request"), "famille", None)
-
-
-@register.simple_tag(takes_context=True)
-def factures_payables(context):
-    famille = _famille(context)
-    return paiement.factures_payables(famille=famille) if famille is not None else set()
 
 
 @register.simple_tag(takes_context=True)

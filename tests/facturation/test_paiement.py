@@ -324,6 +324,15 @@ def test_le_bouton_payer_s_affiche_sur_l_accueil_et_le_releve(client_dupont, fac
         assert 'aria-label="Payer en ligne la facture AL-36"' in contenu
 
 
+def test_le_releve_lit_le_reste_a_payer_des_seules_factures_payables(
+    client_dupont, facture, django_assert_max_num_queries
+):
+    # Une requête de plus que le relevé sans facture à payer : le reste à payer de AL-36.
+    with django_assert_max_num_queries(6):
+        contenu = client_dupont.get(reverse("releve")).content.decode()
+    assert f'href="{url_payer(facture)}"' in contenu
+
+
 def test_le_bouton_disparait_une_fois_la_facture_payee(client_dupont, facture):
     client_dupont.get(choisir(client_dupont, aller_au_simulateur(client_dupont, facture), "payer"))
     for page in ("accueil", "releve"):

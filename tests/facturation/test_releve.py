@@ -153,12 +153,12 @@ def test_le_releve_de_dupont_ne_montre_rien_de_martin(client_dupont, martin):
     assert "Aucune facture ni aucun règlement sur l'année scolaire" in page
 
 
-def test_le_releve_tient_en_douze_requetes(client_dupont, dupont, django_assert_max_num_queries):
+def test_le_releve_tient_en_cinq_requetes(client_dupont, dupont, django_assert_max_num_queries):
     for rang in range(100, 140):
         facture(dupont, f"AL-{rang}", "10.00", DEBUT + datetime.timedelta(days=rang - 100))
         reglement(dupont, f"AL-R{rang}", "10.00", DEBUT + datetime.timedelta(days=rang - 100))
 
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(5):
         reponse = client_dupont.get(reverse("releve"))
 
     assert "Totaux de l'année scolaire 400,00 € 400,00 €" in texte(reponse)
@@ -274,7 +274,7 @@ def test_chaque_facture_du_releve_a_son_lien_pdf_et_pas_les_reglements(
 
 
 @pytest.mark.parametrize("vue", ["tout", "factures", "reglements"])
-def test_chaque_vue_du_releve_tient_en_douze_requetes(
+def test_chaque_vue_du_releve_tient_en_cinq_requetes(
     client_dupont, dupont, django_assert_max_num_queries, vue
 ):
     for rang in range(100, 160):
@@ -282,7 +282,7 @@ def test_chaque_vue_du_releve_tient_en_douze_requetes(
         facture(dupont, f"AL-{rang}", "10.00", jour)
         reglement(dupont, f"AL-R{rang}", "10.00", jour.replace(year=jour.year - 1))
 
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(5):
         reponse = client_dupont.get(reverse("releve"), {"vue": vue, "annee": DEBUT.year})
 
     assert reponse.status_code == 200

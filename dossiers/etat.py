@@ -11,7 +11,7 @@ import datetime
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, F, OuterRef
 
 from dossiers.models import (
     SITUATIONS_SEPAREES,
@@ -82,7 +82,7 @@ class Exigence:
         decidees = (PieceDossier.Statut.ACCEPTEE, PieceDossier.Statut.REFUSEE)
         return next((p for p in self.pieces if p.statut in decidees), None)
 
-    @property
+    @cached_property
     def etat(self):
         if self.valable is not None:
             return ACCEPTE
@@ -107,7 +107,7 @@ class Exigence:
         déposer un document."""
         return not self.complete and self.en_attente is None
 
-    @property
+    @cached_property
     def expire_bientot(self):
         fin = self.valable.valable_jusquau if self.valable else None
         return fin is not None and fin <= self.au + datetime.timedelta(JOURS_AVANT_EXPIRATION)
@@ -124,8 +124,8 @@ class Exigence:
 
 
 def _pai(enfant):
-    fiche = getattr(enfant, "fiche_sanitaire", None)
-    return bool(fiche and fiche.pai)
+    """Un PAI est-il déclaré ? Annoté par exigences_des_familles (None sans fiche sanitaire)."""
+    return bool(enfant.pai_declare)
 
 
 def exigences_des_familles(familles, *, au):
@@ -138,11 +138,14 @@ def exigences_des_familles(familles, *, au):
     types = list(TypeDocument.objects.filter(actif=True))
     enfants, separees, pieces = {}, set(), {}
     separes = Responsable.objects.filter(situation__in=SITUATIONS_SEPAREES)
-    # Chaque enfant porte la réponse pour sa famille : une requête de moins.
+    # Chaque enfant porte la réponse pour sa famille : une requête de moins. De sa fiche
+    # sanitaire, seul compte le PAI : pas ses données de santé.
     for enfant in (
         Enfant.objects.filter(famille_id__in=identifiants)
-        .annotate(parents_separes=Exists(separes.filter(famille_id=OuterRef("famille_id"))))
-        .select_related("fiche_sanitaire")
+        .annotate(
+            parents_separes=Exists(separes.filter(famille_id=OuterRef("famille_id"))),
+            pai_declare=F("fiche_sanitaire__pai"),
+        )
         .order_by("date_naissance", "prenom", "pk")
     ):
         enfants.setdefault(enfant.famille_id, []).append(enfant)
@@ -283,5 +286,9 @@ def resume_du_dossier(*, famille, au):
         exigences=exigences_du_dossier(famille=famille, au=au),
         annee=annee,
         libelle_annee=libelle,
-        certification=CertificationAnnuelle.objects.filter(famille=famille, annee=annee).first(),
+        # Une au plus (unique par famille et par année) : ni tri ni LIMIT à construire.
+        certification=next(
+            iter(CertificationAnnuelle.objects.filter(famille=famille, annee=annee).order_by()),
+            None,
+        ),
     )

@@ -266,6 +266,24 @@ class Charge:
 RESULTAT = re.compile(r"RESULTAT (.*)")
 
 
+def cumuler(charges):
+    """Plusieurs tranches d'une même mesure en une : requêtes, durée et erreurs additionnées ;
+    chaque centile est la médiane des centiles des tranches (une approximation)."""
+
+    def mediane(valeurs):
+        return sorted(valeurs)[len(valeurs) // 2]
+
+    return Charge(
+        requetes=sum(c.requetes for c in charges),
+        secondes=sum(c.secondes for c in charges),
+        p50_ms=mediane([c.p50_ms for c in charges]),
+        p90_ms=mediane([c.p90_ms for c in charges]),
+        p95_ms=mediane([c.p95_ms for c in charges]),
+        p99_ms=mediane([c.p99_ms for c in charges]),
+        erreurs=sum(c.erreurs for c in charges),
+    )
+
+
 def charger(serveur, cibles, *, duree=10, connexions=8, threads=2):
     """wrk sur le serveur : `cibles` est une liste de (chemin, cookie), visitées à tour de rôle."""
     with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as fichier:

@@ -13,7 +13,11 @@ pytestmark = pytest.mark.django_db
 
 
 def valeurs(objet):
-    return {champ.attname: getattr(objet, champ.attname) for champ in objet._meta.concrete_fields}
+    """Chaque valeur avec son type : 1 et True ne sont pas la même valeur lue."""
+    return {
+        champ.attname: (type(getattr(objet, champ.attname)), getattr(objet, champ.attname))
+        for champ in objet._meta.concrete_fields
+    }
 
 
 def test_le_compte_d_un_parent_vient_avec_son_responsable_et_sa_famille(
@@ -38,7 +42,9 @@ def test_le_compte_d_un_parent_vient_avec_son_responsable_et_sa_famille(
     assert valeurs(utilisateur) == valeurs(attendu)
     assert valeurs(responsable) == valeurs(attendu.responsable)
     assert valeurs(chargee) == valeurs(attendu.responsable.famille)
-    assert chargee.revenu_fiscal == Decimal("31250.50") and chargee.prelevement_automatique
+    assert chargee.revenu_fiscal == Decimal("31250.50")
+    assert chargee.prelevement_automatique is True and utilisateur.is_active is True
+    assert utilisateur.is_staff is False and responsable.autorisation_sms in (True, False)
     assert isinstance(chargee.nombre_parts, Decimal)
     assert utilisateur.last_login == compte.last_login
     assert not utilisateur._state.adding and utilisateur._state.db == "default"

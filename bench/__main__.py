@@ -9,13 +9,15 @@ saut). Dans l'ordre :
     remplie par bench/generer.py ;
  2. les requêtes SQL de chaque page (client de test de Django), pour la grande et la petite
     famille et tout l'échantillon ;
- 3. gunicorn (2 workers, DEBUG off) et wrk depuis ce processus : chaque page des parents (les
+ 3. le processeur de chaque page en processus, Python et PostgreSQL (bench/processeur.py) :
+    une mesure stable à côté de wrk ;
+ 4. gunicorn (2 workers, DEBUG off) et wrk depuis ce processus : chaque page des parents (les
     familles de l'échantillon à tour de rôle), par tranches de 2 s alternées avec 1 s de la
     grille nue de référence ; le rapport d'une page est celui des deux débits cumulés ;
- 4. le téléchargement d'un PDF archivé, une connexion à la fois (p50) ;
- 5. la ruée sur les réservations (bench/rush.py) ;
- 6. la mémoire de chaque worker après la charge (VmRSS) ;
- 7. la facturation par famille (bench/facturation.py, sa propre base) et le rendu des PDF
+ 5. le téléchargement d'un PDF archivé, une connexion à la fois (p50) ;
+ 6. la ruée sur les réservations (bench/rush.py) ;
+ 7. la mémoire de chaque worker après la charge (VmRSS) ;
+ 8. la facturation par famille (bench/facturation.py, sa propre base) et le rendu des PDF
     (bench/pdf.py) ;
 puis le tableau, avec la cible de chaque mesure et si elle est atteinte, écrit aussi dans
 bench/resultats/ (ignoré par git). La base est supprimée à la fin, sauf --garder.
@@ -166,6 +168,7 @@ def main():
     from django.db import connection
 
     from bench import generer, pages, rush
+    from bench import processeur as processeur_par_page
     from familles.models import Famille, Utilisateur
 
     lignes, casse = [], []
@@ -232,6 +235,21 @@ def main():
         )
         if max(comptages) > MAX_REQUETES:
             casse.append(f"{nom} : {max(comptages)} requêtes SQL (> {MAX_REQUETES})")
+
+    # --- Le processeur par page, en processus (stable quand la machine ne l'est pas) --------
+    etape("Processeur par page (en processus : Python et PostgreSQL)")
+    cibles = {"Grille nue (référence)": [(pages.GRILLE_NUE, "")]}
+    for nom, modele in pages.PAGES:
+        cibles[nom] = [(famille.chemin(modele), famille.cookie) for famille in echantillon[:10]]
+    processeur = processeur_par_page.mesurer(cibles, tours=3 if o.smoke else 8)
+    cpu_nue = processeur.pop("Grille nue (référence)")
+    print(f"{'Grille nue (référence)':<30} {cpu_nue.total_ms:5.2f} ms")
+    for nom, mesure in processeur.items():
+        print(
+            f"{nom:<30} {mesure.total_ms:5.2f} ms (Python {mesure.python_ms:.2f}, "
+            f"PostgreSQL {mesure.postgresql_ms:.2f})  {cpu_nue.total_ms / mesure.total_ms:.2f}×",
+            flush=True,
+        )
 
     # --- La charge -------------------------------------------------------------------------
     etape(
@@ -326,15 +344,23 @@ def main():
             f"sur {len(nues)} tranches de 1 s), p50 {nue.p50_ms:.1f} ms, p95 {nue.p95_ms:.1f} ms",
         )
     )
+    lignes.append(
+        Ligne(
+            "Processeur de la grille nue (en processus)",
+            f"{cpu_nue.total_ms:.2f} ms par requête",
+        )
+    )
     for nom, _ in pages.PAGES:
         charge, (grande, petite, maximum) = charges[nom], requetes[nom]
         ratio = charge.par_seconde / references[nom]
+        cpu = processeur[nom]
         lignes.append(
             Ligne(
                 nom,
                 f"{charge.par_seconde:.0f} req/s, p50 {charge.p50_ms:.1f} ms, "
                 f"p95 {charge.p95_ms:.1f} ms, {ratio:.2f}× (grille nue aux mêmes moments : "
-                f"{references[nom]:.0f}) ; SQL {grande}/{petite}/{maximum}",
+                f"{references[nom]:.0f}) ; SQL {grande}/{petite}/{maximum} ; processeur "
+                f"{cpu.total_ms:.1f} ms ({cpu_nue.total_ms / cpu.total_ms:.2f}×)",
                 f"≥ 0,5× ; ≤ {MAX_REQUETES} req.",
                 ratio >= 0.5 and maximum <= MAX_REQUETES,
             )

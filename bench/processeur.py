@@ -38,13 +38,14 @@ class Processeur:
 
 
 def _processeur_postgresql():
-    """Secondes de processeur (utilisateur et système) du processus serveur de la connexion."""
+    """(pid, secondes de processeur utilisateur et système) du processus serveur de la
+    connexion ; le pid change quand la connexion est rouverte (CONN_MAX_AGE atteint)."""
     with connection.cursor() as curseur:
         curseur.execute("SELECT pg_backend_pid()")
         pid = curseur.fetchone()[0]
     with open(f"/proc/{pid}/stat") as fichier:
         champs = fichier.read().rsplit(")", 1)[1].split()
-    return (int(champs[11]) + int(champs[12])) / os.sysconf("SC_CLK_TCK")
+    return pid, (int(champs[11]) + int(champs[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _servir(gestionnaire, chemin, cookie):
@@ -78,12 +79,17 @@ def mesurer(cibles, *, tours=TOURS, par_tour=PAR_TOUR):
     mesures = {nom: ([], []) for nom in cibles}
     for _ in range(tours):
         for nom, liste in cibles.items():
-            debut_pg, debut_py = _processeur_postgresql(), time.process_time()
+            (pid, debut_pg), debut_py = _processeur_postgresql(), time.process_time()
             for rang in range(par_tour):
                 _servir(gestionnaire, *liste[rang % len(liste)])
+            fin_py, (pid_apres, fin_pg) = time.process_time(), _processeur_postgresql()
+            if pid_apres != pid:  # connexion rouverte pendant le tour : tour écarté
+                continue
             python, postgresql = mesures[nom]
-            python.append((time.process_time() - debut_py) * 1000 / par_tour)
-            postgresql.append((_processeur_postgresql() - debut_pg) * 1000 / par_tour)
+            python.append((fin_py - debut_py) * 1000 / par_tour)
+            postgresql.append((fin_pg - debut_pg) * 1000 / par_tour)
+    if any(not python for python, _ in mesures.values()):
+        raise RuntimeError("Aucun tour complet sur une même connexion à PostgreSQL.")
     return {
         nom: Processeur(statistics.median(python), statistics.fmean(postgresql))
         for nom, (python, postgresql) in mesures.items()

@@ -6,7 +6,7 @@ from familles.acces import responsable_connecte
 from familles.models import Message
 
 # Le compteur du bandeau, sur chaque page d'un parent : écrit une fois plutôt que construit et
-# compilé par l'ORM à chaque page (0,45 → 0,1 ms de processeur, mesuré). L'index
+# compilé par l'ORM à chaque page (0,45 → 0,1 ms par page, mesuré). L'index
 # « message_non_lus » (famille, sens, lu_le) y répond seul.
 NON_LUS = "SELECT COUNT(*) FROM {table} WHERE famille_id = %s AND sens = %s AND lu_le IS NULL"
 

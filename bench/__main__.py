@@ -299,10 +299,9 @@ def main():
             min(n.par_seconde for n in toutes_les_nues),
             max(n.par_seconde for n in toutes_les_nues),
         )
-        nues = toutes_les_nues
         print(
             f"{'Grille nue (référence)':<30} {nue.par_seconde:>7.0f} req/s en moyenne sur "
-            f"{len(nues)} tranches de 1 s ({extremes[0]:.0f} à {extremes[1]:.0f})"
+            f"{len(toutes_les_nues)} tranches de 1 s ({extremes[0]:.0f} à {extremes[1]:.0f})"
         )
         pdf_seul = pages.charger(
             serveur,
@@ -341,7 +340,8 @@ def main():
         Ligne(
             "Grille nue 7×31 (référence, sans base)",
             f"{nue.par_seconde:.0f} req/s en moyenne ({extremes[0]:.0f} à {extremes[1]:.0f} "
-            f"sur {len(nues)} tranches de 1 s), p50 {nue.p50_ms:.1f} ms, p95 {nue.p95_ms:.1f} ms",
+            f"sur {len(toutes_les_nues)} tranches de 1 s), "
+            f"p50 {nue.p50_ms:.1f} ms, p95 {nue.p95_ms:.1f} ms",
         )
     )
     lignes.append(

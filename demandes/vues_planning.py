@@ -10,7 +10,6 @@ français. Tout marche sans JavaScript ; static/js/planning.js n'ajoute qu'un me
 import uuid
 
 from django.contrib import messages
-from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -61,12 +60,10 @@ def _get_prestation_for_famille(request, pk, prestation_pk, jour):
     sinon), sans construire la case : une action laisse le service des réservations tout
     vérifier, et une réservation un matin d'ouverture ne fait pas deux fois le travail."""
     enfant = _get_enfant_for_famille(request, pk)
-    inscription = (
-        Inscription.objects.filter(enfant=enfant, prestation_id=prestation_pk, date_debut__lte=jour)
-        .filter(Q(date_fin__isnull=True) | Q(date_fin__gte=jour))
-        .select_related("prestation")
-        .first()
-    )
+    inscriptions = Inscription.objects.filter(
+        enfant=enfant, prestation_id=prestation_pk
+    ).select_related("prestation")
+    inscription = next((i for i in inscriptions if i.couvre(jour)), None)
     if inscription is None:
         raise Http404("Cet enfant n'est pas inscrit à cette prestation ce jour-là.")
     return enfant, inscription.prestation

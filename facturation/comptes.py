@@ -56,12 +56,6 @@ def annee_scolaire(jour):
     return datetime.date(annee, 9, 1), datetime.date(annee + 1, 8, 31)
 
 
-def annees_du_compte(*, famille, aujourdhui):
-    """Les années scolaires (l'année de la rentrée : 2026 pour 2026-2027) où la famille a des
-    factures ou des règlements, et l'année en cours ; la plus récente d'abord. Deux requêtes."""
-    return Compte.de_la_famille(famille).annees(aujourdhui)
-
-
 @dataclass
 class Operation:
     """Une ligne du relevé : une facture (au débit) ou un règlement (au crédit)."""
@@ -150,7 +144,7 @@ class Compte:
 
     def annees(self, aujourdhui):
         """Les années scolaires qui ont des opérations, et l'année en cours ; la plus récente
-        d'abord (voir annees_du_compte)."""
+        d'abord."""
         jours = [
             *(facture.date_facture for facture in self.factures),
             *(reglement.date for reglement in self.reglements),

@@ -416,7 +416,8 @@ def test_des_places_en_plus_font_avancer_la_liste_d_attente(alsh):
 # --- La commande --------------------------------------------------------------------------------
 
 
-def test_la_commande_attribue_une_fois_et_dit_ce_qu_elle_a_fait(alsh, capsys):
+def campagne_close_avec_un_voeu(alsh):
+    """Une campagne à attribution close, avec le vœu d'une famille pour le lundi."""
     equitable = campagne(
         alsh,
         mode=Campagne.Mode.ATTRIBUTION,
@@ -426,6 +427,11 @@ def test_la_commande_attribue_une_fois_et_dit_ce_qu_elle_a_fait(alsh, capsys):
     Journee.objects.create(
         enfant=famille(alsh, "AUBERT")[1][0], prestation=alsh, date=LUNDI, etat=Etat.VOEU
     )
+    return equitable
+
+
+def test_la_commande_attribue_une_fois_et_dit_ce_qu_elle_a_fait(alsh, capsys):
+    equitable = campagne_close_avec_un_voeu(alsh)
 
     call_command("allouer_campagne", str(equitable.pk))
     call_command("allouer_campagne", str(equitable.pk))
@@ -543,15 +549,7 @@ def test_un_agent_du_groupe_du_service_gere_les_campagnes(alsh, client):
     creer_groupes()
     agent = UtilisateurFactory(username="agent.groupe", is_staff=True)
     agent.groups.set([Group.objects.get(name=AGENTS)])
-    equitable = campagne(
-        alsh,
-        mode=Campagne.Mode.ATTRIBUTION,
-        ouverture=a_paris(2026, 1, 1, 8),
-        cloture=a_paris(2026, 1, 2, 18),
-    )
-    Journee.objects.create(
-        enfant=famille(alsh, "AUBERT")[1][0], prestation=alsh, date=LUNDI, etat=Etat.VOEU
-    )
+    equitable = campagne_close_avec_un_voeu(alsh)
     client.force_login(agent)
 
     assert client.get(reverse("admin:enfants_campagne_add")).status_code == 200

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from facturation.comptes import annee_scolaire, releve_annee_scolaire, solde_famille
+from facturation.comptes import Compte, annee_scolaire, releve_annee_scolaire, solde_famille
 from facturation.models import Facture, Reglement
 from familles.models import Utilisateur
 from tests.factories import FactureFactory, RegieFactory, ReglementFactory
@@ -65,6 +65,31 @@ def test_le_solde_est_les_factures_moins_les_reglements_a_la_date_dite(dupont, m
     assert solde_famille(famille=dupont, au=datetime.date(2015, 4, 30)) == Decimal("120.60")
     assert solde_famille(famille=dupont, au=datetime.date(2015, 5, 8)) == Decimal("170.60")
     assert solde_famille(famille=dupont, au=datetime.date(2015, 4, 7)) == Decimal("0.00")
+
+
+def test_le_releve_et_l_accueil_calculent_le_meme_solde(dupont):
+    """Le relevé calcule le solde en Python sur les opérations qu'il a lues (Compte), l'accueil
+    en SQL (solde_famille) : les deux disent la même chose, avoirs compris."""
+    origine = facture(dupont, "AL-12", "243.20", datetime.date(2015, 4, 8))
+    facture(
+        dupont,
+        "AL-13",
+        "-43.20",
+        datetime.date(2015, 4, 20),
+        genre=Facture.Genre.AVOIR,
+        facture_corrigee=origine,
+    )
+    reglement(dupont, "AL-228", "100.00", datetime.date(2015, 5, 2))
+    facture(dupont, "AL-37", "50.00", datetime.date(2015, 5, 8))
+    compte = Compte.de_la_famille(dupont)
+
+    for jour in (7, 8, 19, 20, 30):
+        au = datetime.date(2015, 4, jour)
+        assert compte.solde(au) == solde_famille(famille=dupont, au=au), au
+    for jour in (1, 2, 7, 8, 31):
+        au = datetime.date(2015, 5, jour)
+        assert compte.solde(au) == solde_famille(famille=dupont, au=au), au
+    assert compte.solde(datetime.date(2015, 5, 8)) == Decimal("150.00")
 
 
 def test_un_avoir_diminue_le_solde_et_vient_au_credit_du_releve(dupont):

@@ -22,9 +22,11 @@ import datetime
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from commun.requetes import Forme, compilee
 from demandes.models import Demande
 from demandes.services import (
     APPLICATIONS,
@@ -152,35 +154,58 @@ def reserver_periode(*, enfant, prestation, debut, fin, jours_semaine, par, main
 def places_occupees(*, prestation, jour):
     """Les places prises ce jour-là : les journées qui en occupent une (réservations en
     attente comprises) et les enfants inscrits en « Régulier » ce jour-là sans journée."""
-    journees = Journee.objects.filter(prestation=prestation, date=jour)
-    occupees = journees.filter(etat__in=Journee.ETATS_OCCUPANT_UNE_PLACE).count()
+    occupees, regulieres = _places_occupees(
+        prestation_id=prestation.pk, jour=jour, jour_semaine=Forme(str(jour.isoweekday()))
+    )[0]
+    return occupees + regulieres
+
+
+@compilee
+def _places_occupees(*, prestation_id, jour, jour_semaine):
+    """(journées occupant une place, enfants réguliers sans journée) : une requête."""
+    journees = Journee.objects.filter(prestation_id=prestation_id, date=jour)
+    occupees = (
+        journees.filter(etat__in=Journee.ETATS_OCCUPANT_UNE_PLACE)
+        .values("prestation")
+        .annotate(nombre=Count("pk"))
+        .values("nombre")
+    )
     regulieres = (
         Inscription.objects.filter(
-            prestation=prestation,
+            prestation_id=prestation_id,
             date_debut__lte=jour,
-            jours_reguliers__contains=str(jour.isoweekday()),
+            jours_reguliers__contains=jour_semaine,
         )
         .filter(Q(date_fin__isnull=True) | Q(date_fin__gte=jour))
         .exclude(enfant__in=journees.values("enfant"))
-        .values("enfant")
-        .distinct()
-        .count()
+        .values("prestation")
+        .annotate(nombre=Count("enfant", distinct=True))
+        .values("nombre")
     )
-    return occupees + regulieres
+    return Prestation.objects.filter(pk=prestation_id).values_list(
+        Coalesce(Subquery(occupees), 0), Coalesce(Subquery(regulieres), 0)
+    )
 
 
 def rang_en_liste_attente(journee):
     """1 pour la première demande en attente d'une place ce jour-là."""
+    devant = _en_attente_avant(
+        prestation_id=journee.prestation_id,
+        jour=journee.date,
+        demandee_le=journee.demandee_le,
+        pk=journee.pk,
+    )
+    return sum(devant) + 1
+
+
+@compilee
+def _en_attente_avant(*, prestation_id, jour, demandee_le, pk):
     return (
-        Journee.objects.filter(
-            prestation_id=journee.prestation_id, date=journee.date, etat=Etat.LISTE_ATTENTE
-        )
-        .filter(
-            Q(demandee_le__lt=journee.demandee_le)
-            | Q(demandee_le=journee.demandee_le, pk__lt=journee.pk)
-        )
-        .count()
-        + 1
+        Journee.objects.filter(prestation_id=prestation_id, date=jour, etat=Etat.LISTE_ATTENTE)
+        .filter(Q(demandee_le__lt=demandee_le) | Q(demandee_le=demandee_le, pk__lt=pk))
+        .values("prestation")
+        .annotate(nombre=Count("pk"))
+        .values_list("nombre", flat=True)
     )
 
 
@@ -538,11 +563,11 @@ APPLICATIONS_RETRAIT[Demande.Type.ABSENCE] = _retablir_avant_absence
 
 def _verrouiller(prestation):
     """La prestation relue sous verrou : les demandes sur elle passent une à une."""
-    return Prestation.objects.select_for_update().get(pk=prestation.pk)
+    return _prestation_verrouillee(pk=prestation.pk)[0]
 
 
 def _inscription(enfant, prestation, jour, obligatoire=True):
-    inscriptions = Inscription.objects.filter(enfant=enfant, prestation=prestation)
+    inscriptions = _inscriptions(enfant_id=enfant.pk, prestation_id=prestation.pk)
     inscription = regles.inscription_du_jour(inscriptions, prestation, jour)
     if inscription is None and obligatoire:
         raise _Refus(
@@ -553,8 +578,7 @@ def _inscription(enfant, prestation, jour, obligatoire=True):
 
 
 def _verifier_ouverture(prestation, jour):
-    fermetures = Fermeture.objects.filter(date_debut__lte=jour, date_fin__gte=jour)
-    raison = regles.raison_de_fermeture(prestation, jour, fermetures)
+    raison = regles.raison_de_fermeture(prestation, jour, _fermetures(jour=jour))
     if raison is not None:
         raise _Refus(raison)
 
@@ -565,7 +589,34 @@ def _campagne(prestation, jour):
 
 
 def _journee(enfant, prestation, jour):
-    return Journee.objects.filter(enfant=enfant, prestation=prestation, date=jour).first()
+    journees = _journees(enfant_id=enfant.pk, prestation_id=prestation.pk, jour=jour)
+    return journees[0] if journees else None
+
+
+# Les lectures de chaque opération, compilées une fois par processus (commun.requetes) : un
+# matin d'ouverture, des centaines de réservations les font en même temps.
+
+
+@compilee
+def _prestation_verrouillee(*, pk):
+    return Prestation.objects.select_for_update().filter(pk=pk)
+
+
+@compilee
+def _inscriptions(*, enfant_id, prestation_id):
+    return Inscription.objects.filter(enfant_id=enfant_id, prestation_id=prestation_id)
+
+
+@compilee
+def _fermetures(*, jour):
+    return Fermeture.objects.filter(date_debut__lte=jour, date_fin__gte=jour)
+
+
+@compilee
+def _journees(*, enfant_id, prestation_id, jour):
+    return Journee.objects.filter(
+        enfant_id=enfant_id, prestation_id=prestation_id, date=jour
+    ).order_by("pk")[:1]
 
 
 def _demande_en_attente(journee, type):

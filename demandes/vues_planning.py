@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from commun.requetes import compilee
 from demandes.formulaires_planning import MotifAbsenceForm, ReservationPeriodeForm
 from demandes.reservations import (
     annuler_reservation,
@@ -41,7 +42,10 @@ from familles.acces import famille_requise
 
 
 def _get_enfant_for_famille(request, pk):
-    enfant = get_object_or_404(Enfant, pk=pk, famille=request.famille)
+    enfants = _enfants_de_la_famille(pk=pk, famille_id=request.famille.pk)
+    if not enfants:
+        raise Http404("Aucun enfant de la famille ne correspond.")
+    enfant = enfants[0]
     enfant.famille = request.famille  # déjà chargée avec le compte : pas de requête de plus
     return enfant
 
@@ -60,13 +64,26 @@ def _get_prestation_for_famille(request, pk, prestation_pk, jour):
     sinon), sans construire la case : une action laisse le service des réservations tout
     vérifier, et une réservation un matin d'ouverture ne fait pas deux fois le travail."""
     enfant = _get_enfant_for_famille(request, pk)
-    inscriptions = Inscription.objects.filter(
-        enfant=enfant, prestation_id=prestation_pk
-    ).select_related("prestation")
+    inscriptions = _inscriptions_avec_prestation(enfant_id=enfant.pk, prestation_id=prestation_pk)
     inscription = next((i for i in inscriptions if i.couvre(jour)), None)
     if inscription is None:
         raise Http404("Cet enfant n'est pas inscrit à cette prestation ce jour-là.")
     return enfant, inscription.prestation
+
+
+# Lues à chaque page et chaque action du planning : compilées une fois (commun.requetes).
+
+
+@compilee
+def _enfants_de_la_famille(*, pk, famille_id):
+    return Enfant.objects.filter(pk=pk, famille_id=famille_id)
+
+
+@compilee
+def _inscriptions_avec_prestation(*, enfant_id, prestation_id):
+    return Inscription.objects.filter(
+        enfant_id=enfant_id, prestation_id=prestation_id
+    ).select_related("prestation")
 
 
 # --- Les pages -------------------------------------------------------------------------------

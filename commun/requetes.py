@@ -62,6 +62,10 @@ class Forme:
         return hash(self.valeur)
 
 
+def _deballer(valeur):
+    return valeur.valeur if isinstance(valeur, Forme) else valeur
+
+
 def _genre(nom, valeur):
     """Le genre de paramètre d'une valeur, ou None si elle fait partie de la forme."""
     if valeur is None or isinstance(valeur, bool | Forme):
@@ -76,6 +80,14 @@ def _genre(nom, valeur):
     )
 
 
+def _meme_parametre(valeur, attendu):
+    """Le paramètre est-il le témoin ? Sur PostgreSQL, l'ORM enveloppe les entiers des champs
+    entiers (pas des clés) dans Int2, Int4 ou Int8 de psycopg : des sous-classes de int."""
+    if isinstance(attendu, int):
+        return isinstance(valeur, int) and not isinstance(valeur, bool) and valeur == attendu
+    return type(valeur) is type(attendu) and valeur == attendu
+
+
 def _adapter(valeur, connexion):
     """La valeur telle que l'ORM la passe à la base pour un champ de son type."""
     if isinstance(valeur, datetime.datetime):
@@ -85,6 +97,10 @@ def _adapter(valeur, connexion):
     if isinstance(valeur, int):
         return int(valeur)
     return str(valeur)
+
+
+# Les bornes d'une colonne `integer` : au-delà, la requête passe par l'ORM (voir `compilee`).
+ENTIER_MIN, ENTIER_MAX = -(2**31), 2**31 - 1
 
 
 class RequeteNonCompilable(Exception):
@@ -130,9 +146,7 @@ class _Compilation:
         for nom, temoin in temoins.items():
             attendu = _adapter(temoin, connexion)
             places[nom] = [
-                rang
-                for rang, valeur in enumerate(params)
-                if type(valeur) is type(attendu) and valeur == attendu
+                rang for rang, valeur in enumerate(params) if _meme_parametre(valeur, attendu)
             ]
             transforme = any(
                 isinstance(valeur, str) and str(temoin) in valeur and valeur != attendu
@@ -151,7 +165,8 @@ class _Compilation:
         for nom, rangs in self.places.items():
             adaptee = _adapter(valeurs[nom], connexion)
             for rang in rangs:
-                params[rang] = adaptee
+                # Le même type que le témoin à cette place (Int4 de psycopg, par exemple).
+                params[rang] = type(params[rang])(adaptee) if isinstance(adaptee, int) else adaptee
         compilateur = copy.copy(self.compilateur)
         compilateur.connection = connexion  # celle du fil qui exécute
         sql = self.sql
@@ -172,15 +187,19 @@ def compilee(construire):
         parametres = tuple(sorted((nom, genre) for nom, genre in genres.items() if genre))
         forme = tuple(sorted((nom, valeurs[nom]) for nom, genre in genres.items() if not genre))
         cle = (parametres, forme)
+        if any(
+            genre is int and not ENTIER_MIN <= valeurs[nom] <= ENTIER_MAX
+            for nom, genre in parametres
+        ):
+            # Un identifiant hors des bornes d'une colonne entière (lu dans une adresse) :
+            # l'ORM sait que rien ne lui correspond ; le SQL compilé ferait une erreur.
+            return list(construire(**{nom: _deballer(v) for nom, v in valeurs.items()}))
         compilation = compilations.get(cle)
         if compilation is None:
             with verrou:
                 compilation = compilations.get(cle)
                 if compilation is None:
-                    fixes = {
-                        nom: valeur.valeur if isinstance(valeur, Forme) else valeur
-                        for nom, valeur in forme
-                    }
+                    fixes = {nom: _deballer(valeur) for nom, valeur in forme}
                     compilation = _Compilation(construire, fixes, parametres)
                     compilations[cle] = compilation
         return compilation.executer(valeurs)

@@ -179,3 +179,30 @@ def test_another_thread_uses_its_own_connection(dupont, martin, factures):
     fil.start()
     fil.join()
     assert lues["martin"] == [Decimal("12.30")]
+
+
+@compilee
+def _par_rang(*, famille_id, rang):
+    return Facture.objects.filter(famille_id=famille_id, rang__gte=rang).values_list(
+        "numero", flat=True
+    )
+
+
+def test_integer_fields_that_are_not_keys(dupont, factures):
+    """Sur PostgreSQL, l'ORM passe la valeur d'un champ entier dans un Int4 de psycopg."""
+    rangs = sorted(Facture.objects.filter(famille=dupont).values_list("rang", flat=True))
+    assert len(_par_rang(famille_id=dupont.pk, rang=rangs[0])) == 3
+    assert len(_par_rang(famille_id=dupont.pk, rang=rangs[1])) == 2
+    assert _par_rang(famille_id=dupont.pk, rang=rangs[2] + 1) == []
+
+
+def test_an_identifier_out_of_the_column_range_finds_nothing_like_the_orm(dupont, factures):
+    @compilee
+    def facture(*, pk):
+        return Facture.objects.filter(pk=pk)
+
+    assert facture(pk=factures.pk) == [factures]
+    for hors_bornes in (2**31, 2**63, -(2**63) - 1):  # un identifiant lu dans une adresse
+        assert facture(pk=hors_bornes) == []
+    assert _impayees(famille_id=2**31, au=NOVEMBRE) == []
+    assert _par_rang(famille_id=dupont.pk, rang=2**31) == []

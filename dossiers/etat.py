@@ -13,6 +13,7 @@ from functools import cached_property
 
 from django.db.models import Exists, F, OuterRef
 
+from commun.requetes import compilee
 from dossiers.models import (
     SITUATIONS_SEPAREES,
     CertificationAnnuelle,
@@ -128,6 +129,29 @@ def _pai(enfant):
     return bool(enfant.pai_declare)
 
 
+def _avec_separation_et_pai(enfants):
+    """Chaque enfant porte la réponse pour sa famille (ses parents sont-ils séparés ?) : une
+    requête de moins. De sa fiche sanitaire, seul compte le PAI : pas ses données de santé."""
+    separes = Responsable.objects.filter(situation__in=SITUATIONS_SEPAREES)
+    return enfants.annotate(
+        parents_separes=Exists(separes.filter(famille_id=OuterRef("famille_id"))),
+        pai_declare=F("fiche_sanitaire__pai"),
+    ).order_by("date_naissance", "prenom", "pk")
+
+
+def _familles_separees(responsables):
+    return (
+        responsables.filter(situation__in=SITUATIONS_SEPAREES)
+        .order_by()
+        .values_list("famille_id", flat=True)
+    )
+
+
+def _pieces_deposees(pieces):
+    """Les pièces qui comptent pour le dossier, la plus récente d'abord."""
+    return pieces.exclude(statut=PieceDossier.Statut.RETIREE).order_by("-deposee_le", "-pk")
+
+
 def exigences_des_familles(familles, *, au):
     """Les documents demandés à chaque famille au jour dit (obligatoires et facultatifs), dans
     l'ordre des types puis des enfants, chacun avec ses pièces déposées, la plus récente
@@ -135,40 +159,41 @@ def exigences_des_familles(familles, *, au):
     une de plus quand certaines n'ont pas d'enfant (leurs parents sont-ils séparés ?)."""
     familles = list(familles)
     identifiants = [famille.pk for famille in familles]
-    types = list(TypeDocument.objects.filter(actif=True))
-    enfants, separees, pieces = {}, set(), {}
-    separes = Responsable.objects.filter(situation__in=SITUATIONS_SEPAREES)
-    # Chaque enfant porte la réponse pour sa famille : une requête de moins. De sa fiche
-    # sanitaire, seul compte le PAI : pas ses données de santé.
-    for enfant in (
-        Enfant.objects.filter(famille_id__in=identifiants)
-        .annotate(
-            parents_separes=Exists(separes.filter(famille_id=OuterRef("famille_id"))),
-            pai_declare=F("fiche_sanitaire__pai"),
-        )
-        .order_by("date_naissance", "prenom", "pk")
-    ):
-        enfants.setdefault(enfant.famille_id, []).append(enfant)
+    return _exigences_des_familles(
+        familles,
+        types=TypeDocument.objects.filter(actif=True),
+        enfants=_avec_separation_et_pai(Enfant.objects.filter(famille_id__in=identifiants)),
+        separees=lambda sans_enfant: _familles_separees(
+            Responsable.objects.filter(famille_id__in=sans_enfant)
+        ),
+        pieces=_pieces_deposees(PieceDossier.objects.filter(famille_id__in=identifiants)),
+        au=au,
+    )
+
+
+def _exigences_des_familles(familles, *, types, enfants, separees, pieces, au):
+    """Les exigences de chaque famille, d'après les types actifs, les enfants annotés, les
+    familles séparées parmi celles sans enfant (`separees(identifiants)`) et les pièces."""
+    types = list(types)
+    par_famille, familles_separees, par_exigence = {}, set(), {}
+    for enfant in enfants:
+        par_famille.setdefault(enfant.famille_id, []).append(enfant)
         if enfant.parents_separes:
-            separees.add(enfant.famille_id)
-    sans_enfant = [pk for pk in identifiants if pk not in enfants]
+            familles_separees.add(enfant.famille_id)
+    sans_enfant = [famille.pk for famille in familles if famille.pk not in par_famille]
     if sans_enfant:
-        separees.update(
-            separes.filter(famille_id__in=sans_enfant)
-            .order_by()
-            .values_list("famille_id", flat=True)
-        )
-    for piece in (
-        PieceDossier.objects.filter(famille_id__in=identifiants)
-        .exclude(statut=PieceDossier.Statut.RETIREE)
-        .order_by("-deposee_le", "-pk")
-    ):
-        pieces.setdefault((piece.famille_id, piece.type_document_id, piece.enfant_id), []).append(
-            piece
-        )
+        familles_separees.update(separees(sans_enfant))
+    for piece in pieces:
+        cle = (piece.famille_id, piece.type_document_id, piece.enfant_id)
+        par_exigence.setdefault(cle, []).append(piece)
     return {
         famille.pk: _exigences(
-            famille, types, enfants.get(famille.pk, []), famille.pk in separees, pieces, au
+            famille,
+            types,
+            par_famille.get(famille.pk, []),
+            famille.pk in familles_separees,
+            par_exigence,
+            au,
         )
         for famille in familles
     }
@@ -196,9 +221,39 @@ def _exigences(famille, types, enfants, separes, pieces, au):
     return exigences
 
 
+# Pour une famille, les mêmes requêtes, compilées une fois (voir commun/requetes.py).
+
+
+@compilee
+def _types_actifs():
+    return TypeDocument.objects.filter(actif=True)
+
+
+@compilee
+def _enfants_de_la_famille(*, famille_id):
+    return _avec_separation_et_pai(Enfant.objects.filter(famille_id=famille_id))
+
+
+@compilee
+def _famille_separee(*, famille_id):
+    return _familles_separees(Responsable.objects.filter(famille_id=famille_id))
+
+
+@compilee
+def _pieces_de_la_famille(*, famille_id):
+    return _pieces_deposees(PieceDossier.objects.filter(famille_id=famille_id))
+
+
 def exigences_du_dossier(*, famille, au):
     """Les documents demandés à une famille au jour dit : trois requêtes (quatre sans enfant)."""
-    return exigences_des_familles([famille], au=au)[famille.pk]
+    return _exigences_des_familles(
+        [famille],
+        types=_types_actifs(),
+        enfants=_enfants_de_la_famille(famille_id=famille.pk),
+        separees=lambda sans_enfant: _famille_separee(famille_id=famille.pk),
+        pieces=_pieces_de_la_famille(famille_id=famille.pk),
+        au=au,
+    )[famille.pk]
 
 
 def documents_manquants(exigences):
@@ -257,19 +312,20 @@ class ResumeDossier:
     libelle_annee: str
     certification: object  # CertificationAnnuelle de l'année, ou None
 
-    @property
+    # Les pages lisent plusieurs fois chacune de ces listes : calculées une fois.
+    @cached_property
     def manquants(self):
         return documents_manquants(self.exigences)
 
-    @property
+    @cached_property
     def qui_expirent(self):
         return documents_qui_expirent(self.exigences)
 
-    @property
+    @cached_property
     def en_verification(self):
         return [e for e in self.exigences if e.en_attente is not None]
 
-    @property
+    @cached_property
     def complet(self):
         return all(e.complete for e in self.exigences if e.obligatoire)
 
@@ -286,9 +342,11 @@ def resume_du_dossier(*, famille, au):
         exigences=exigences_du_dossier(famille=famille, au=au),
         annee=annee,
         libelle_annee=libelle,
-        # Une au plus (unique par famille et par année) : ni tri ni LIMIT à construire.
-        certification=next(
-            iter(CertificationAnnuelle.objects.filter(famille=famille, annee=annee).order_by()),
-            None,
-        ),
+        certification=next(iter(_certification(famille_id=famille.pk, annee=annee)), None),
     )
+
+
+@compilee
+def _certification(*, famille_id, annee):
+    # Une au plus (unique par famille et par année) : ni tri ni LIMIT.
+    return CertificationAnnuelle.objects.filter(famille_id=famille_id, annee=annee).order_by()

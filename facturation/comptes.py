@@ -10,6 +10,7 @@ from functools import cached_property
 
 from django.db.models import DecimalField, OuterRef, Subquery, Sum
 
+from commun.requetes import compilee
 from facturation.models import ZERO, Facture, Reglement
 from familles.models import Famille
 
@@ -22,32 +23,41 @@ def _total(queryset):
     )
 
 
+@compilee
+def _totaux(*, famille_id, au):
+    return (
+        Famille.objects.filter(pk=famille_id)
+        .annotate(
+            facture=_total(Facture.objects.filter(famille=OuterRef("pk"), date_facture__lte=au)),
+            regle=_total(Reglement.objects.filter(famille=OuterRef("pk"), date__lte=au)),
+        )
+        .values_list("facture", "regle")
+    )
+
+
 def solde_famille(*, famille, au):
     """Ce que la famille doit au jour `au` : ses factures moins ses règlements (Decimal).
 
     Négatif, le solde est en faveur de la famille (un avoir, un trop-perçu). Une requête : les
     deux sommes sont des sous-requêtes d'un même SELECT.
     """
-    facture, regle = (
-        Famille.objects.filter(pk=famille.pk)
-        .annotate(
-            facture=_total(Facture.objects.filter(famille=OuterRef("pk"), date_facture__lte=au)),
-            regle=_total(Reglement.objects.filter(famille=OuterRef("pk"), date__lte=au)),
-        )
-        .values_list("facture", "regle")
-        .get()
-    )
+    ((facture, regle),) = _totaux(famille_id=famille.pk, au=au)
     return (facture or ZERO) - (regle or ZERO)
+
+
+@compilee
+def _factures_impayees(*, famille_id, au):
+    return (
+        Facture.objects.impayees()
+        .filter(famille_id=famille_id, date_facture__lte=au)
+        .order_by("date_echeance", "date_facture", "numero")
+    )
 
 
 def factures_impayees(*, famille, au):
     """Les factures de la famille émises au plus tard `au` dont il reste quelque chose à payer,
     annotées de `reste_a_payer`, de la plus ancienne échéance à la plus récente."""
-    return list(
-        Facture.objects.impayees()
-        .filter(famille=famille, date_facture__lte=au)
-        .order_by("date_echeance", "date_facture", "numero")
-    )
+    return _factures_impayees(famille_id=famille.pk, au=au)
 
 
 def annee_scolaire(jour):
@@ -125,6 +135,17 @@ def releve_annee_scolaire(*, famille, jour):
     return Compte.de_la_famille(famille).releve(jour)
 
 
+# L'ordre par défaut des modèles départage les opérations du même jour, comme avant.
+@compilee
+def _factures_de_la_famille(*, famille_id):
+    return Facture.objects.filter(famille_id=famille_id).select_related("regie")
+
+
+@compilee
+def _reglements_de_la_famille(*, famille_id):
+    return Reglement.objects.filter(famille_id=famille_id).select_related("regie")
+
+
 class Compte:
     """Toutes les factures et tous les règlements d'une famille, lus une fois (deux requêtes) :
     les années du sélecteur, l'ancien solde et le relevé d'une année s'en déduisent sans autre
@@ -136,10 +157,9 @@ class Compte:
 
     @classmethod
     def de_la_famille(cls, famille):
-        # L'ordre par défaut des modèles départage les opérations du même jour, comme avant.
         return cls(
-            list(Facture.objects.filter(famille=famille).select_related("regie")),
-            list(Reglement.objects.filter(famille=famille).select_related("regie")),
+            _factures_de_la_famille(famille_id=famille.pk),
+            _reglements_de_la_famille(famille_id=famille.pk),
         )
 
     def annees(self, aujourdhui):

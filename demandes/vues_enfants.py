@@ -19,6 +19,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.formats import date_format
 from django.utils.text import capfirst
 
+from commun.requetes import compilee
 from demandes.formulaires_enfants import (
     VACCINS_COURANTS,
     AutorisationsForm,
@@ -256,20 +257,33 @@ def _inscription(demande):
     return {nom: ligne.demandee for nom, ligne in zip(champs, demandees, strict=True)}
 
 
-@famille_requise
-def mes_enfants(request):
-    enfants = (
-        Enfant.objects.filter(famille=request.famille)
+@compilee
+def _enfants_de_la_famille(*, famille_id):
+    return (
+        Enfant.objects.filter(famille_id=famille_id)
         .annotate(demandes_en_attente=Count("demandes", filter=Q(demandes__statut=EN_ATTENTE)))
         .order_by("date_naissance", "prenom")
     )
-    inscriptions = Demande.objects.filter(
-        famille=request.famille, type=Demande.Type.NOUVEL_ENFANT, statut=EN_ATTENTE
+
+
+@compilee
+def _inscriptions_en_attente(*, famille_id):
+    return Demande.objects.filter(
+        famille_id=famille_id, type=Demande.Type.NOUVEL_ENFANT, statut=EN_ATTENTE
     ).order_by("date_demande")
+
+
+@famille_requise
+def mes_enfants(request):
+    famille_id = request.famille.pk
+    inscriptions = _inscriptions_en_attente(famille_id=famille_id)
     return render(
         request,
         "demandes/enfants/mes_enfants.html",
-        {"enfants": enfants, "inscriptions": [(d, _inscription(d)) for d in inscriptions]},
+        {
+            "enfants": _enfants_de_la_famille(famille_id=famille_id),
+            "inscriptions": [(d, _inscription(d)) for d in inscriptions],
+        },
     )
 
 

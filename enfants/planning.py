@@ -17,11 +17,15 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
+# L'échappement de Django (django.utils.html.escape appelle celui-ci), sans l'enveloppe des
+# textes paresseux : quelques centaines d'appels par grille.
+from html import escape
+
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from commun.requetes import compilee
 from enfants.models import Campagne, Fermeture, Inscription, Journee, Prestation
 from enfants.regles import (
     ETATS_RESERVABLES,
@@ -254,13 +258,12 @@ def jour_et_annee(jour):
 # --- La grille -----------------------------------------------------------------------------
 
 
-def inscriptions_entre(enfant, debut, fin, prestation_id=None):
-    """Les inscriptions de l'enfant actives entre deux dates, avec prestation, structure et
-    responsable : une requête."""
-    inscriptions = Inscription.objects.filter(enfant=enfant, date_debut__lte=fin)
+@compilee
+def _inscriptions_entre(*, enfant_id, debut, fin, prestation_id):
+    inscriptions = Inscription.objects.filter(enfant_id=enfant_id, date_debut__lte=fin)
     if prestation_id is not None:
         inscriptions = inscriptions.filter(prestation_id=prestation_id)
-    return list(
+    return (
         inscriptions.filter(Q(date_fin__isnull=True) | Q(date_fin__gte=debut))
         .select_related("prestation__structure", "responsable")
         .order_by(
@@ -273,13 +276,20 @@ def inscriptions_entre(enfant, debut, fin, prestation_id=None):
     )
 
 
-def prestations_reservables(*, enfant, aujourdhui):
-    """Les prestations auxquelles l'enfant est inscrit aujourd'hui ou plus tard, une fois
-    chacune, dans l'ordre de la grille : une requête."""
-    return list(
+def inscriptions_entre(enfant, debut, fin, prestation_id=None):
+    """Les inscriptions de l'enfant actives entre deux dates, avec prestation, structure et
+    responsable : une requête."""
+    return _inscriptions_entre(
+        enfant_id=enfant.pk, debut=debut, fin=fin, prestation_id=prestation_id
+    )
+
+
+@compilee
+def _prestations_reservables(*, enfant_id, aujourdhui):
+    return (
         Prestation.objects.filter(
             Q(inscriptions__date_fin__isnull=True) | Q(inscriptions__date_fin__gte=aujourdhui),
-            inscriptions__enfant=enfant,
+            inscriptions__enfant_id=enfant_id,
         )
         .select_related("structure")
         .distinct()
@@ -287,21 +297,46 @@ def prestations_reservables(*, enfant, aujourdhui):
     )
 
 
+def prestations_reservables(*, enfant, aujourdhui):
+    """Les prestations auxquelles l'enfant est inscrit aujourd'hui ou plus tard, une fois
+    chacune, dans l'ordre de la grille : une requête."""
+    return _prestations_reservables(enfant_id=enfant.pk, aujourdhui=aujourdhui)
+
+
+@compilee
+def _fermetures_entre(*, debut, fin):
+    return Fermeture.objects.filter(date_debut__lte=fin, date_fin__gte=debut)
+
+
 def fermetures_entre(debut, fin):
-    return list(Fermeture.objects.filter(date_debut__lte=fin, date_fin__gte=debut))
+    return _fermetures_entre(debut=debut, fin=fin)
+
+
+@compilee
+def _liens_de_campagnes_entre(*, debut, fin):
+    return (
+        Campagne.prestations.through.objects.filter(
+            campagne__date_debut__lte=fin, campagne__date_fin__gte=debut
+        )
+        .select_related("campagne")
+        .order_by("campagne__date_debut", "campagne_id")
+    )
 
 
 def campagnes_entre(debut, fin):
     """Les campagnes qui couvrent un jour entre deux dates, chacune avec l'ensemble de ses
     `prestation_ids` : une requête."""
-    liens = Campagne.prestations.through.objects.filter(
-        campagne__date_debut__lte=fin, campagne__date_fin__gte=debut
-    ).select_related("campagne")
     campagnes = {}
-    for lien in liens.order_by("campagne__date_debut", "campagne_id"):
+    for lien in _liens_de_campagnes_entre(debut=debut, fin=fin):
         campagne = campagnes.setdefault(lien.campagne_id, lien.campagne)
         campagne.__dict__.setdefault("prestation_ids", set()).add(lien.prestation_id)
     return list(campagnes.values())
+
+
+@compilee
+def _titulaire(*, famille_id):
+    # Comme `.first()` : l'ordre du modèle (famille, rôle), une ligne.
+    return Responsable.objects.filter(famille_id=famille_id, role=Responsable.Role.TITULAIRE)[:1]
 
 
 def residences(famille_id, campagnes):
@@ -309,9 +344,7 @@ def residences(famille_id, campagnes):
     titulaire), seulement quand une campagne en tient compte."""
     if not any(c.ouverture_residents or c.priorite_residents for c in campagnes):
         return {}
-    titulaire = Responsable.objects.filter(
-        famille_id=famille_id, role=Responsable.Role.TITULAIRE
-    ).first()
+    titulaire = next(iter(_titulaire(famille_id=famille_id)), None)
     return {c.pk: c.famille_residente(titulaire) for c in campagnes}
 
 
@@ -348,6 +381,11 @@ def annonce_de_campagne(campagne, resident, maintenant):
     return f"Réservations closes depuis le {cloture}."
 
 
+@compilee
+def _journees_entre(*, enfant_id, debut, fin):
+    return Journee.objects.filter(enfant_id=enfant_id, date__range=(debut, fin))
+
+
 def construire_planning(*, enfant, mois, maintenant=None, lien_des_cases=""):
     """La grille du mois (`mois` : une date de ce mois) : quatre requêtes (cinq quand une
     campagne ouvre plus tôt aux familles de la collectivité).
@@ -363,7 +401,7 @@ def construire_planning(*, enfant, mois, maintenant=None, lien_des_cases=""):
     inscriptions = inscriptions_entre(enfant, premier, dernier)
     journees = {
         (j.prestation_id, j.date): j
-        for j in Journee.objects.filter(enfant=enfant, date__range=(premier, dernier))
+        for j in _journees_entre(enfant_id=enfant.pk, debut=premier, fin=dernier)
     }
     fermetures = fermetures_entre(premier, dernier)
     campagnes = campagnes_entre(premier, dernier)
@@ -444,11 +482,6 @@ def construire_case(
     `campagnes` : celles déjà lues ; `resident` : {campagne.pk: la famille y est résidente}."""
     prestation = inscription.prestation
     jour = colonne.jour
-    campagne = campagne_du_jour(prestation, jour, campagnes)
-    de_la_campagne = {
-        "campagne": campagne,
-        "resident": bool(campagne and (resident or {}).get(campagne.pk)),
-    }
     debut_texte = f"{colonne.en_clair}, {prestation.nom} : "
     if journee is not None:
         apparence = APPARENCES.get(journee.etat) or Apparence(
@@ -469,7 +502,7 @@ def construire_case(
                 inscription=inscription,
                 fermetures=fermetures,
                 maintenant=maintenant,
-                **de_la_campagne,
+                **_de_la_campagne(prestation, jour, campagnes, resident),
             ),
             journee=journee,
             precision=journee.motif,
@@ -514,7 +547,7 @@ def construire_case(
         inscription=inscription,
         fermetures=fermetures,
         maintenant=maintenant,
-        **de_la_campagne,
+        **_de_la_campagne(prestation, jour, campagnes, resident),
     )
     etat = etat_de_la_case(None, inscription, jour)
     if etat is not None:
@@ -530,6 +563,16 @@ def construire_case(
             cle=f"{prestation.pk}/{jour.isoformat()}",
         )
     return Case(jour, "", "", "", debut_texte + LIBRE, actions=actions)
+
+
+def _de_la_campagne(prestation, jour, campagnes, resident):
+    """La campagne du jour et la résidence de la famille, pour `actions_possibles` : seulement
+    pour les cases qui proposent des actions."""
+    campagne = campagne_du_jour(prestation, jour, campagnes)
+    return {
+        "campagne": campagne,
+        "resident": bool(campagne and (resident or {}).get(campagne.pk)),
+    }
 
 
 def _case_avec_etat(
@@ -597,6 +640,12 @@ class JourDuPlanning:
         return "pour toute question, contactez le service enfance."
 
 
+@compilee
+def _journee_du_jour(*, enfant_id, prestation_id, jour):
+    # Comme `.first()` : l'ordre du modèle (date, prestation), une ligne.
+    return Journee.objects.filter(enfant_id=enfant_id, prestation_id=prestation_id, date=jour)[:1]
+
+
 def construire_jour(*, enfant, prestation_id, jour, maintenant=None):
     """La case d'une prestation de l'enfant ce jour-là, ou None s'il n'y est pas inscrit :
     quatre ou cinq requêtes, comme la grille."""
@@ -612,7 +661,9 @@ def construire_jour(*, enfant, prestation_id, jour, maintenant=None):
     if inscription is None:
         return None
     prestation = inscription.prestation
-    journee = Journee.objects.filter(enfant=enfant, prestation=prestation, date=jour).first()
+    journee = next(
+        iter(_journee_du_jour(enfant_id=enfant.pk, prestation_id=prestation.pk, jour=jour)), None
+    )
     fermetures = fermetures_entre(jour, jour)
     campagnes = campagnes_entre(jour, jour)
     resident = residences(enfant.famille_id, campagnes)

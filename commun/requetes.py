@@ -32,6 +32,7 @@ import copy
 import datetime
 import functools
 import threading
+import weakref
 
 from django.db import connections
 
@@ -111,6 +112,7 @@ class _Compilation:
     """Le SQL d'une forme de requête, la place des arguments et le compilateur de l'ORM."""
 
     def __init__(self, construire, valeurs, parametres):
+        self.conversions = weakref.WeakKeyDictionary()  # {connexion: conversions des colonnes}
         premiere = self._compiler(construire, valeurs, parametres, tour=0)
         seconde = self._compiler(construire, valeurs, parametres, tour=1)
         (self.queryset, self.compilateur, self.sql, self.parametres, self.places) = premiere
@@ -171,6 +173,13 @@ class _Compilation:
         compilateur.connection = connexion  # celle du fil qui exécute
         sql = self.sql
         compilateur.as_sql = lambda *args, **kwargs: (sql, params)
+        # Les conversions des colonnes lues (dates, décimaux…) : les mêmes à chaque fois,
+        # établies une fois par connexion (chaque fil a la sienne).
+        conversions = self.conversions.get(connexion)
+        if conversions is None:
+            colonnes = [choisie[0] for choisie in compilateur.select[: compilateur.col_count]]
+            conversions = self.conversions[connexion] = compilateur.get_converters(colonnes)
+        compilateur.get_converters = lambda expressions: conversions
         queryset = self.queryset._chain()
         queryset.query.get_compiler = lambda *args, **kwargs: compilateur
         return list(queryset)

@@ -16,6 +16,7 @@ from django.db.models import Case, Count, IntegerField, Max, Q, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from commun.requetes import Forme, compilee
 from familles.models import Famille, Message
 from familles.notifications import notifier_famille
 
@@ -43,8 +44,13 @@ def fils_de_la_famille(*, famille):
     """Les conversations de la famille pour sa Boîte de réception, la plus récente d'abord ;
     chacune porte `derniere_activite`, `nombre_messages` et `non_lus` (les messages du service
     qu'elle n'a pas encore lus). Une seule requête."""
+    return _fils(famille_id=famille.pk)
+
+
+def _fils(famille_id):
+    """Le queryset de `fils_de_la_famille`, construit sur l'id de la famille."""
     return (
-        Message.objects.filter(famille=famille, en_reponse_a__isnull=True)
+        Message.objects.filter(famille_id=famille_id, en_reponse_a__isnull=True)
         .annotate(
             derniere_activite=Coalesce(Max("reponses__date_envoi"), "date_envoi"),
             nombre_messages=Count("reponses") + 1,
@@ -60,6 +66,44 @@ def fils_de_la_famille(*, famille):
         )
         .order_by("-derniere_activite", "-pk")
     )
+
+
+@compilee
+def _nombre_de_fils(*, famille_id):
+    return (
+        Message.objects.filter(famille_id=famille_id, en_reponse_a__isnull=True)
+        .values("famille_id")
+        .annotate(nombre=Count("pk"))
+        .values_list("nombre", flat=True)
+    )
+
+
+@compilee
+def _tranche_de_fils(*, famille_id, debut, taille):
+    return _fils(famille_id)[debut : debut + taille]
+
+
+class FilsDeLaFamille:
+    """Les conversations de `fils_de_la_famille` pour un Paginator, par des requêtes compilées
+    une fois : leur nombre (`count`), puis la tranche d'une page (`[debut:fin]`)."""
+
+    def __init__(self, *, famille, par_page):
+        self.famille_id = famille.pk
+        self.par_page = par_page
+
+    def count(self):
+        return next(iter(_nombre_de_fils(famille_id=self.famille_id)), 0)
+
+    def __getitem__(self, tranche):
+        # Le Paginator demande [debut:debut + par_page], ou [debut:nombre] pour la dernière
+        # page : la requête lit une page entière, coupée ensuite à la fin demandée. Une
+        # boîte vide n'a pas de page à lire.
+        if tranche.stop <= tranche.start:
+            return []
+        fils = _tranche_de_fils(
+            famille_id=self.famille_id, debut=Forme(tranche.start), taille=Forme(self.par_page)
+        )
+        return fils[: tranche.stop - tranche.start]
 
 
 def fil(message):

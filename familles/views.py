@@ -7,6 +7,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from commun.requetes import compilee
 from familles import services
 from familles.acces import famille_requise, responsable_connecte
 from familles.fichiers import servir_fichier
@@ -56,7 +57,8 @@ def _page_du_fil(request, message, formulaire=None):
 @famille_requise
 def boite(request):
     """Les conversations de la famille, la plus récente d'abord, les non lues signalées."""
-    page = Paginator(services.fils_de_la_famille(famille=request.famille), MESSAGES_PAR_PAGE)
+    fils = services.FilsDeLaFamille(famille=request.famille, par_page=MESSAGES_PAR_PAGE)
+    page = Paginator(fils, MESSAGES_PAR_PAGE)
     return render(request, "familles/boite.html", {"page": page.get_page(request.GET.get("page"))})
 
 
@@ -112,10 +114,15 @@ def piece_jointe(request, pk):
 # --- Infos./Documents ------------------------------------------------------------------------
 
 
+@compilee
+def _documents_publies():
+    return Document.objects.filter(publie=True)
+
+
 @famille_requise
 def infos(request):
     """Ce que le service a publié : des informations (texte, lien) et des formulaires."""
-    documents = Document.objects.filter(publie=True)
+    documents = _documents_publies()
     return render(
         request,
         "familles/infos.html",

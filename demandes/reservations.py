@@ -80,9 +80,14 @@ def _decider(operation, *, enfant, prestation, jour, **kwargs):
     """Exécute l'opération dans sa transaction ; un refus devient un Resultat refusé."""
     try:
         with transaction.atomic():
-            return operation(enfant=enfant, prestation=prestation, jour=jour, **kwargs)
+            resultat = operation(enfant=enfant, prestation=prestation, jour=jour, **kwargs)
     except _Refus as refus:
         return Resultat(enfant=enfant, prestation=prestation, jour=jour, message=refus.message)
+    if callable(resultat.message):
+        # Un message qui lit la base (le rang en liste d'attente) s'écrit après la transaction :
+        # le verrou de la prestation, que la demande suivante attend, est déjà rendu.
+        resultat.message = resultat.message()
+    return resultat
 
 
 # --- Les opérations ---------------------------------------------------------------------------
@@ -164,8 +169,11 @@ def places_occupees(*, prestation, jour):
 def _places_occupees(*, prestation_id, jour, jour_semaine):
     """(journées occupant une place, enfants réguliers sans journée) : une requête."""
     journees = Journee.objects.filter(prestation_id=prestation_id, date=jour)
+    # Sans l'ordre par défaut des modèles : il joindrait les prestations, leurs structures,
+    # les enfants et les familles pour rien.
     occupees = (
         journees.filter(etat__in=Journee.ETATS_OCCUPANT_UNE_PLACE)
+        .order_by()
         .values("prestation")
         .annotate(nombre=Count("pk"))
         .values("nombre")
@@ -178,12 +186,15 @@ def _places_occupees(*, prestation_id, jour, jour_semaine):
         )
         .filter(Q(date_fin__isnull=True) | Q(date_fin__gte=jour))
         .exclude(enfant__in=journees.values("enfant"))
+        .order_by()
         .values("prestation")
         .annotate(nombre=Count("enfant", distinct=True))
         .values("nombre")
     )
-    return Prestation.objects.filter(pk=prestation_id).values_list(
-        Coalesce(Subquery(occupees), 0), Coalesce(Subquery(regulieres), 0)
+    return (
+        Prestation.objects.filter(pk=prestation_id)
+        .order_by()
+        .values_list(Coalesce(Subquery(occupees), 0), Coalesce(Subquery(regulieres), 0))
     )
 
 
@@ -203,6 +214,7 @@ def _en_attente_avant(*, prestation_id, jour, demandee_le, pk):
     return (
         Journee.objects.filter(prestation_id=prestation_id, date=jour, etat=Etat.LISTE_ATTENTE)
         .filter(Q(demandee_le__lt=demandee_le) | Q(demandee_le=demandee_le, pk__lt=pk))
+        .order_by()
         .values("prestation")
         .annotate(nombre=Count("pk"))
         .values_list("nombre", flat=True)
@@ -265,7 +277,7 @@ def _reserver(*, enfant, prestation, jour, par, maintenant):
         return _resultat(
             journee,
             en_attente=True,
-            message=(
+            message=lambda: (
                 f"Il n'y a plus de place le {regles.jour_en_clair(jour)} : {enfant.prenom} est "
                 f"en liste d'attente (rang {rang_en_liste_attente(journee)}). Vous serez "
                 "prévenu(e) dès qu'une place se libère."

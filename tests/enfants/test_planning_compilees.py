@@ -9,8 +9,9 @@ from django.utils import timezone
 
 from demandes.models import Demande
 from demandes.vues_enfants import _enfants_de_la_famille, _inscriptions_en_attente
-from enfants.models import Campagne, Enfant, Fermeture, Inscription, Journee, Prestation
+from enfants.models import Campagne, Enfant, Fermeture, Journee, Prestation
 from enfants.planning import (
+    _inscriptions_entre,
     _journee_du_jour,
     campagnes_entre,
     fermetures_entre,
@@ -61,18 +62,10 @@ def inscriptions(dupont, martin):
 
 
 def _orm_inscriptions(enfant, debut, fin, prestation_id=None):
-    inscriptions = Inscription.objects.filter(enfant=enfant, date_debut__lte=fin)
-    if prestation_id is not None:
-        inscriptions = inscriptions.filter(prestation_id=prestation_id)
+    """Le même queryset, exécuté par l'ORM."""
     return list(
-        inscriptions.filter(Q(date_fin__isnull=True) | Q(date_fin__gte=debut))
-        .select_related("prestation__structure", "responsable")
-        .order_by(
-            "prestation__structure__ordre",
-            "prestation__structure__nom",
-            "prestation__ordre",
-            "prestation__nom",
-            "date_debut",
+        _inscriptions_entre.construire(
+            enfant_id=enfant.pk, debut=debut, fin=fin, prestation_id=prestation_id
         )
     )
 

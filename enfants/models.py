@@ -10,6 +10,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from commun.historique import GestionnaireHistorique
 from familles.models import Famille, Responsable
 
 jours_validator = RegexValidator(
@@ -57,7 +58,7 @@ class Enfant(models.Model):
         "jeton de l'agenda", null=True, blank=True, unique=True, editable=False
     )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(history_manager=GestionnaireHistorique)
 
     class Meta:
         verbose_name = "enfant"
@@ -94,7 +95,7 @@ class FicheSanitaire(models.Model):
     pai_details = models.TextField("détails du PAI", blank=True)
     observations = models.TextField("observations", blank=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(history_manager=GestionnaireHistorique)
 
     class Meta:
         verbose_name = "fiche sanitaire"
@@ -114,7 +115,7 @@ class Vaccination(models.Model):
     vaccin = models.CharField("vaccin", max_length=100)
     date = models.DateField("date")
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(history_manager=GestionnaireHistorique)
 
     class Meta:
         verbose_name = "vaccination"
@@ -145,7 +146,7 @@ class PersonneAutorisee(models.Model):
     telephone = models.CharField("téléphone", max_length=20, blank=True)
     telephone_mobile = models.CharField("mobile", max_length=20, blank=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(history_manager=GestionnaireHistorique)
 
     class Meta:
         verbose_name = "personne autorisée"
@@ -367,7 +368,7 @@ class Journee(models.Model):
         verbose_name="modifiée par",
     )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(history_manager=GestionnaireHistorique)
 
     class Meta:
         verbose_name = "journée"

@@ -10,6 +10,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from commun.historique import GestionnaireHistorique
 from enfants.models import Enfant, Prestation
 from familles.models import Famille
 
@@ -388,7 +389,7 @@ class Reglement(models.Model):
     )
     date_saisie = models.DateTimeField("saisi le", default=timezone.now, editable=False)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(history_manager=GestionnaireHistorique)
 
     class Meta:
         verbose_name = "règlement"

@@ -8,6 +8,8 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from commun.historique import GestionnaireHistorique
+
 numero_famille_validator = RegexValidator(
     r"^\d{13}$", "Le numéro de famille comporte exactement 13 chiffres."
 )
@@ -61,7 +63,7 @@ class Famille(models.Model):
     prelevement_automatique = models.BooleanField("prélèvement automatique", default=False)
     date_creation = models.DateTimeField("créée le", default=timezone.now, editable=False)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(history_manager=GestionnaireHistorique)
 
     class Meta:
         verbose_name = "famille"
@@ -160,7 +162,7 @@ class Responsable(models.Model):
     autorisation_sms = models.BooleanField("autorisation SMS", default=False)
     autorisation_courriel = models.BooleanField("autorisation courriel", default=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(history_manager=GestionnaireHistorique)
 
     class Meta:
         verbose_name = "responsable"

@@ -1,4 +1,4 @@
-"""Le compte chargé à chaque page (familles.backends) : le SELECT écrit à la main rend les
+"""Le compte chargé à chaque page (familles.backends) : la requête compilée une fois rend les
 mêmes objets que l'ORM, responsable et famille compris, en une requête."""
 
 from decimal import Decimal

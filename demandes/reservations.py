@@ -39,8 +39,14 @@ from demandes.services import (
 )
 from dossiers.services import dossier_bloque_reservation
 from enfants import regles
-from enfants.models import Enfant, Fermeture, Inscription, Journee, Prestation
-from enfants.planning import campagnes_entre, residences
+from enfants.models import Enfant, Inscription, Journee, Prestation
+from enfants.planning import (
+    campagnes_entre,
+    fermetures_entre,
+    inscriptions_a_la_prestation,
+    journee_du_jour,
+    residences,
+)
 from familles.notifications import envoyer_confirmation_reservations, notifier_famille
 
 Etat = Journee.Etat
@@ -579,7 +585,7 @@ def _verrouiller(prestation):
 
 
 def _inscription(enfant, prestation, jour, obligatoire=True):
-    inscriptions = _inscriptions(enfant_id=enfant.pk, prestation_id=prestation.pk)
+    inscriptions = inscriptions_a_la_prestation(enfant_id=enfant.pk, prestation_id=prestation.pk)
     inscription = regles.inscription_du_jour(inscriptions, prestation, jour)
     if inscription is None and obligatoire:
         raise _Refus(
@@ -590,7 +596,7 @@ def _inscription(enfant, prestation, jour, obligatoire=True):
 
 
 def _verifier_ouverture(prestation, jour):
-    raison = regles.raison_de_fermeture(prestation, jour, _fermetures(jour=jour))
+    raison = regles.raison_de_fermeture(prestation, jour, fermetures_entre(jour, jour))
     if raison is not None:
         raise _Refus(raison)
 
@@ -601,34 +607,16 @@ def _campagne(prestation, jour):
 
 
 def _journee(enfant, prestation, jour):
-    journees = _journees(enfant_id=enfant.pk, prestation_id=prestation.pk, jour=jour)
-    return journees[0] if journees else None
+    return journee_du_jour(enfant_id=enfant.pk, prestation_id=prestation.pk, jour=jour)
 
 
-# Les lectures de chaque opération, compilées une fois par processus (commun.requetes) : un
-# matin d'ouverture, des centaines de réservations les font en même temps.
+# Compilée une fois par processus (commun.requetes), comme les lectures d'enfants.planning : un
+# matin d'ouverture, des centaines de réservations la font en même temps.
 
 
 @compilee
 def _prestation_verrouillee(*, pk):
     return Prestation.objects.select_for_update().filter(pk=pk)
-
-
-@compilee
-def _inscriptions(*, enfant_id, prestation_id):
-    return Inscription.objects.filter(enfant_id=enfant_id, prestation_id=prestation_id)
-
-
-@compilee
-def _fermetures(*, jour):
-    return Fermeture.objects.filter(date_debut__lte=jour, date_fin__gte=jour)
-
-
-@compilee
-def _journees(*, enfant_id, prestation_id, jour):
-    return Journee.objects.filter(
-        enfant_id=enfant_id, prestation_id=prestation_id, date=jour
-    ).order_by("pk")[:1]
 
 
 def _demande_en_attente(journee, type):

@@ -26,10 +26,11 @@ from demandes.reservations import (
 )
 from demandes.vues_enfants import SECTIONS
 from enfants import ical
-from enfants.models import Enfant, Inscription
+from enfants.models import Enfant
 from enfants.planning import (
     construire_jour,
     construire_planning,
+    inscriptions_a_la_prestation,
     jour_et_annee,
     lire_mois,
     prestations_reservables,
@@ -64,7 +65,7 @@ def _get_prestation_for_famille(request, pk, prestation_pk, jour):
     sinon), sans construire la case : une action laisse le service des réservations tout
     vérifier, et une réservation un matin d'ouverture ne fait pas deux fois le travail."""
     enfant = _get_enfant_for_famille(request, pk)
-    inscriptions = _inscriptions_avec_prestation(enfant_id=enfant.pk, prestation_id=prestation_pk)
+    inscriptions = inscriptions_a_la_prestation(enfant_id=enfant.pk, prestation_id=prestation_pk)
     inscription = next((i for i in inscriptions if i.couvre(jour)), None)
     if inscription is None:
         raise Http404("Cet enfant n'est pas inscrit à cette prestation ce jour-là.")
@@ -77,13 +78,6 @@ def _get_prestation_for_famille(request, pk, prestation_pk, jour):
 @compilee
 def _enfants_de_la_famille(*, pk, famille_id):
     return Enfant.objects.filter(pk=pk, famille_id=famille_id)
-
-
-@compilee
-def _inscriptions_avec_prestation(*, enfant_id, prestation_id):
-    return Inscription.objects.filter(
-        enfant_id=enfant_id, prestation_id=prestation_id
-    ).select_related("prestation")
 
 
 # --- Les pages -------------------------------------------------------------------------------

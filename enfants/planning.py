@@ -285,6 +285,19 @@ def inscriptions_entre(enfant, debut, fin, prestation_id=None):
 
 
 @compilee
+def _inscriptions_a_la_prestation(*, enfant_id, prestation_id):
+    return Inscription.objects.filter(
+        enfant_id=enfant_id, prestation_id=prestation_id
+    ).select_related("prestation")
+
+
+def inscriptions_a_la_prestation(*, enfant_id, prestation_id):
+    """Toutes les inscriptions de l'enfant à cette prestation, avec la prestation : une requête
+    (la page d'une case, le service des réservations)."""
+    return _inscriptions_a_la_prestation(enfant_id=enfant_id, prestation_id=prestation_id)
+
+
+@compilee
 def _prestations_reservables(*, enfant_id, aujourdhui):
     return (
         Prestation.objects.filter(
@@ -642,8 +655,14 @@ class JourDuPlanning:
 
 @compilee
 def _journee_du_jour(*, enfant_id, prestation_id, jour):
-    # Comme `.first()` : l'ordre du modèle (date, prestation), une ligne.
+    # Une au plus (unique par enfant, prestation et jour).
     return Journee.objects.filter(enfant_id=enfant_id, prestation_id=prestation_id, date=jour)[:1]
+
+
+def journee_du_jour(*, enfant_id, prestation_id, jour):
+    """La journée enregistrée de l'enfant pour cette prestation ce jour-là, ou None."""
+    journees = _journee_du_jour(enfant_id=enfant_id, prestation_id=prestation_id, jour=jour)
+    return journees[0] if journees else None
 
 
 def construire_jour(*, enfant, prestation_id, jour, maintenant=None):
@@ -661,9 +680,7 @@ def construire_jour(*, enfant, prestation_id, jour, maintenant=None):
     if inscription is None:
         return None
     prestation = inscription.prestation
-    journee = next(
-        iter(_journee_du_jour(enfant_id=enfant.pk, prestation_id=prestation.pk, jour=jour)), None
-    )
+    journee = journee_du_jour(enfant_id=enfant.pk, prestation_id=prestation.pk, jour=jour)
     fermetures = fermetures_entre(jour, jour)
     campagnes = campagnes_entre(jour, jour)
     resident = residences(enfant.famille_id, campagnes)

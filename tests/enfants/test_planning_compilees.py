@@ -12,10 +12,10 @@ from demandes.vues_enfants import _enfants_de_la_famille, _inscriptions_en_atten
 from enfants.models import Campagne, Enfant, Fermeture, Journee, Prestation
 from enfants.planning import (
     _inscriptions_entre,
-    _journee_du_jour,
     campagnes_entre,
     fermetures_entre,
     inscriptions_entre,
+    journee_du_jour,
     prestations_reservables,
     residences,
 )
@@ -131,13 +131,13 @@ def test_journee_of_a_day_is_the_first_like_the_orm(inscriptions):
         for prestation in (mercredi, garderie):
             for jour in (datetime.date(2026, 12, 9), datetime.date(2026, 12, 10)):
                 orm = Journee.objects.filter(enfant=enfant, prestation=prestation, date=jour)
-                compilee = _journee_du_jour(
+                compilee = journee_du_jour(
                     enfant_id=enfant.pk, prestation_id=prestation.pk, jour=jour
                 )
                 attendue = orm.first()
-                assert next(iter(compilee), None) == attendue
+                assert compilee == attendue
                 if attendue is not None:
-                    assert compilee[0].etat == attendue.etat
+                    assert compilee.etat == attendue.etat
 
 
 def test_fermetures_and_campagnes_between_two_dates(inscriptions):

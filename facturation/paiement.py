@@ -24,6 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from commun.requetes import compilee
 from facturation.models import ZERO, Facture, Reglement, TransactionEnLigne
 from facturation.services import enregistrer_reglement
 
@@ -100,17 +101,31 @@ def factures_payables(*, famille, factures, maintenant=None):
     émises, échéance non passée, famille sans prélèvement automatique ; souvent aucune."""
     maintenant = maintenant or timezone.now()
     aujourdhui = timezone.localdate(maintenant)
-    candidates = [
+    candidates = {
         facture.pk
         for facture in factures
         if facture.genre == Facture.Genre.FACTURE
         and facture.date_facture <= aujourdhui
         and maintenant < facture.fin_du_paiement_en_ligne()
-    ]
+    }
     if not candidates or famille.prelevement_automatique:
         return set()
-    impayees = Facture.objects.impayees().filter(famille=famille, pk__in=candidates)
-    return {facture.pk for facture in impayees if est_payable(facture, famille, maintenant)}
+    impayees = _impayees_a_echoir(famille_id=famille.pk, au=aujourdhui)
+    return {
+        facture.pk
+        for facture in impayees
+        if facture.pk in candidates and est_payable(facture, famille, maintenant)
+    }
+
+
+@compilee
+def _impayees_a_echoir(*, famille_id, au):
+    """Les factures impayées de la famille émises au plus tard `au` et dont l'échéance n'est
+    pas passée : celles dont le bouton peut s'afficher (une requête compilée une fois, au lieu
+    d'un `pk__in` reconstruit à chaque page)."""
+    return Facture.objects.impayees().filter(
+        famille_id=famille_id, date_facture__lte=au, date_echeance__gte=au
+    )
 
 
 def est_payable(facture, famille, maintenant=None):

@@ -5,6 +5,7 @@ from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 
+from commun.champs import champ as balisage_du_champ
 from facturation import formats
 
 register = template.Library()
@@ -51,6 +52,13 @@ def minutes(duree):
     if not duree:
         return 0
     return int(duree.total_seconds() // 60)
+
+
+@register.filter
+def champ(bound_field):
+    """Le champ en balisage Bootstrap 5, le même que `as_crispy_field`, sans ses gabarits
+    (commun.champs) : pour les formulaires des pages les plus vues."""
+    return balisage_du_champ(bound_field)
 
 
 @register.simple_tag

@@ -18,6 +18,16 @@ from django import forms
 from django.utils.html import conditional_escape as escape
 from django.utils.safestring import mark_safe
 
+NON_PRIS_EN_CHARGE = (
+    forms.CheckboxInput
+    | forms.RadioSelect
+    | forms.CheckboxSelectMultiple
+    | forms.Textarea
+    | forms.MultiWidget
+    | forms.ClearableFileInput
+    | forms.HiddenInput
+)
+
 
 def _attributs(attrs):
     morceaux = []
@@ -60,10 +70,7 @@ def _classe_de_crispy(widget, classe_bootstrap):
 def champ(bound_field):
     """Le balisage Bootstrap 5 du champ lié `bound_field` (un `BoundField`), marqué sûr."""
     field, widget = bound_field.field, bound_field.field.widget
-    if isinstance(
-        widget,
-        forms.CheckboxInput | forms.RadioSelect | forms.CheckboxSelectMultiple | forms.Textarea,
-    ) or isinstance(widget, forms.MultiWidget | forms.ClearableFileInput | forms.HiddenInput):
+    if isinstance(widget, NON_PRIS_EN_CHARGE):
         raise TypeError(f"{type(widget).__name__} : à rendre par crispy-forms.")
     erreurs = bound_field.errors
     invalide = " is-invalid" if erreurs else ""
@@ -100,7 +107,7 @@ def champ(bound_field):
             f"{escape(field.label)}</label>"
         )
     if fichier:
-        morceaux.append(f'<div class="is-invalid">' if erreurs else "<div>")
+        morceaux.append('<div class="is-invalid">' if erreurs else "<div>")
     morceaux.append(controle)
     if erreurs:
         morceaux.append(f'<div id="{escape(erreurs.field_id)}_error" class="invalid-feedback">')

@@ -66,7 +66,9 @@ def formulaires():
     )
     invalide.is_valid()
     yield "en erreur", invalide
-    presque = DepotForm({"document": "2-19", "date_document": "2020-01-02"}, {}, exigences=EXIGENCES)
+    presque = DepotForm(
+        {"document": "2-19", "date_document": "2020-01-02"}, {}, exigences=EXIGENCES
+    )
     presque.is_valid()
     yield "fichier manquant", presque
     yield "autres champs", ToutesSortes(initial={"choix": "a", "plusieurs": ["x", "y"]})

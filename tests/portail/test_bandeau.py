@@ -4,7 +4,7 @@ import datetime
 import re
 
 import pytest
-from django.urls import reverse
+from django.urls import reverse, set_script_prefix
 from django.utils import timezone
 
 from familles.models import Message
@@ -125,3 +125,20 @@ def test_la_date_reste_en_francais_meme_pour_un_navigateur_anglais(client_dupont
 
     assert date_longue(timezone.localdate()) in texte(reponse)
     assert timezone.localdate().strftime("%A") not in texte(reponse)
+
+
+def test_les_onglets_suivent_le_prefixe_du_portail(client_dupont):
+    # Servi sous /portail (le SCRIPT_NAME d'un proxy, que le gestionnaire WSGI pose ainsi) :
+    # les adresses des onglets, écrites une fois par configuration, portent le préfixe ; sans
+    # préfixe, elles redeviennent celles du site.
+    accueil = reverse("accueil")
+    set_script_prefix("/portail/")
+    try:
+        prefixee = client_dupont.get(accueil).content.decode()
+    finally:
+        set_script_prefix("/")
+    assert 'href="/portail/mon-compte/"' in prefixee
+    assert 'action="/portail/deconnexion/"' in prefixee
+    simple = client_dupont.get(reverse("accueil")).content.decode()
+    assert f'href="{reverse("mon_compte")}"' in simple
+    assert "/portail/" not in simple

@@ -11,6 +11,7 @@ from django.utils import timezone
 from demandes.campagnes import CampagneImpossible, allouer_campagne, tirage_au_sort
 from demandes.reservations import annuler_reservation, places_occupees, reserver
 from enfants.models import Campagne, Journee, ResultatAttribution
+from enfants.regles import marque_du_jour
 from familles.models import Message, Responsable
 from tests.factories import (
     EnfantFactory,
@@ -516,7 +517,10 @@ def test_la_grille_dit_quand_les_reservations_ouvrent_et_ne_propose_pas_de_reser
     alsh, client, django_assert_max_num_queries
 ):
     titulaire, (lea,) = famille(alsh, "DURAND")
+    # Dans vingt jours, un jour d'ouverture (ni week-end ni jour férié) : la case a sa page.
     debut = timezone.localdate() + datetime.timedelta(days=20)
+    while debut.isoweekday() > 5 or getattr(marque_du_jour(debut), "code", "") == "F":
+        debut += datetime.timedelta(days=1)
     campagne(
         alsh,
         date_debut=debut,

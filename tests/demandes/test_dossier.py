@@ -340,3 +340,42 @@ def test_accueil_says_the_file_is_complete_when_it_is(client_martin, martin):
 
     assert "Dossier complet" in page
     assert "Documents à déposer" not in page
+
+
+def test_mon_dossier_writes_each_state_with_its_links_and_escaped_texts(client_dupont, dupont):
+    # La liste est écrite d'un trait (demandes/balisage_dossier.py) : chaque état, ses liens,
+    # le formulaire de retrait et l'échappement des textes saisis par le service.
+    lucas = dupont.enfants.get()
+    piece_acceptee(dupont, QUOTIENT, jusqu_au=None)  # valable sans limite de durée
+    nouvelle = depot(dupont, QUOTIENT)  # un nouveau document reçu en plus de l'accepté
+    attente = depot(dupont, ASSURANCE, lucas)
+    PieceDossierFactory(
+        famille=dupont,
+        type_document=type_document(SANITAIRE),
+        enfant=lucas,
+        statut=PieceDossier.Statut.REFUSEE,
+        motif_refus="Vaccins <illisibles> & incomplets",
+        decidee_le=timezone.now(),
+    )
+
+    reponse = client_dupont.get(reverse("mon_dossier"))
+    html, page = reponse.content.decode(), texte(reponse)
+
+    assert f"{QUOTIENT} Accepté" in page
+    assert "valable sans limite de durée." in page
+    assert f"Un nouveau document, reçu le {aujourdhui():%d/%m/%Y}, est en cours de" in page
+    assert f"{ASSURANCE} — Lucas Reçu, en cours de vérification" in page
+    assert f"Reçu le {aujourdhui():%d/%m/%Y} : le service enfance le vérifie." in page
+    assert "<strong>Motif :</strong> Vaccins &lt;illisibles&gt; &amp; incomplets" in html
+    assert "<illisibles>" not in html
+    assert f'href="?document={cle(GARDE)}#deposer">Déposer ce document' in html
+    assert f'href="?document={cle(SANITAIRE, lucas)}#deposer">Déposer un nouveau document' in html
+    fichier_attente = reverse("fichier_piece", args=[attente.cible_id])
+    assert f'<a href="{fichier_attente}" target="_blank" rel="noopener">Voir le document' in html
+    assert "(PDF)" in page
+    for demande in (nouvelle, attente):
+        retirer = reverse("retirer_demande", args=[demande.pk])
+        formulaire = html[html.index(f'action="{retirer}"') :].split("</form>")[0]
+        assert 'name="csrfmiddlewaretoken"' in formulaire
+        assert f'name="suivant" value="{reverse("mon_dossier")}"' in formulaire
+        assert "Retirer ce document" in formulaire

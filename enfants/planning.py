@@ -13,14 +13,15 @@ Le gabarit n'a plus qu'à poser ces valeurs dans le tableau : la page doit se se
 
 import calendar
 import datetime
+import functools
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
 
 # L'échappement de Django (django.utils.html.escape appelle celui-ci), sans l'enveloppe des
 # textes paresseux : quelques centaines d'appels par grille.
 from html import escape
 
+from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -149,7 +150,7 @@ class Case:
         return " ".join(nom for nom, permise in self.actions.items() if permise)
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Colonne:
     jour: datetime.date
     entete: str  # « Me 01 »
@@ -180,6 +181,7 @@ class Planning:
     lignes: list
     precedent: datetime.date
     suivant: datetime.date
+    jours: "JoursDuMois"
     legende: tuple = LEGENDE
     campagnes: list = field(default_factory=list)  # une phrase par campagne du mois
 
@@ -187,30 +189,51 @@ class Planning:
     def mois_param(self):
         return f"{self.mois:%Y-%m}"
 
-    @cached_property
+    @property
     def balisage_colonnes(self):
         """Les <col> des jours, comme les cases : d'un trait plutôt que jour par jour dans le
         gabarit."""
-        return mark_safe(  # noqa: S308 (des classes calculées ici, sans texte reçu)
-            "".join(f"<col{_attribut_classe(colonne.classe)}>" for colonne in self.colonnes)
-        )
+        return self.jours.balisage_colonnes
 
-    @cached_property
+    @property
     def balisage_entetes(self):
         """Les <th> des jours : l'abréviation visible, le jour en toutes lettres en titre."""
-        return mark_safe(  # noqa: S308 (chaque texte est échappé)
-            "".join(
-                f'<th scope="col"{_attribut_classe(colonne.classe)}>'
-                f'<abbr title="{escape(colonne.en_clair)}">'
-                f'<span class="pl-jour-nom">{escape(colonne.abrege)}</span> '
-                f'<span class="pl-jour-num">{escape(colonne.numero)}</span></abbr></th>'
-                for colonne in self.colonnes
-            )
-        )
+        return self.jours.balisage_entetes
 
     @property
     def balisage_legende(self):
         return BALISAGE_LEGENDE
+
+
+@dataclass(frozen=True)
+class JoursDuMois:
+    """Les colonnes d'un mois vu un jour donné (week-ends, fériés, vacances de la zone,
+    aujourd'hui) et leur balisage : les mêmes pour toutes les familles."""
+
+    colonnes: tuple
+    balisage_colonnes: str
+    balisage_entetes: str
+
+
+@functools.lru_cache(maxsize=32)
+def jours_du_mois(premier, aujourdhui, zone):
+    """Les JoursDuMois du mois qui commence le `premier`, vu `aujourdhui` depuis la zone
+    scolaire `zone` : calculés une fois par processus et par jour (ils font la clé). Des
+    colonnes figées : rien ne les modifie."""
+    dernier = calendar.monthrange(premier.year, premier.month)[1]
+    colonnes = tuple(
+        _colonne(premier + datetime.timedelta(days=n), aujourdhui) for n in range(dernier)
+    )
+    cols = "".join(f"<col{_attribut_classe(colonne.classe)}>" for colonne in colonnes)
+    entetes = "".join(
+        f'<th scope="col"{_attribut_classe(colonne.classe)}>'
+        f'<abbr title="{escape(colonne.en_clair)}">'
+        f'<span class="pl-jour-nom">{escape(colonne.abrege)}</span> '
+        f'<span class="pl-jour-num">{escape(colonne.numero)}</span></abbr></th>'
+        for colonne in colonnes
+    )
+    # Des classes calculées ici et des textes échappés ci-dessus.
+    return JoursDuMois(colonnes, mark_safe(cols), mark_safe(entetes))  # noqa: S308
 
 
 def _attribut_classe(classe):
@@ -420,8 +443,8 @@ def construire_planning(*, enfant, mois, maintenant=None, lien_des_cases=""):
     campagnes = campagnes_entre(premier, dernier)
     resident = residences(enfant.famille_id, campagnes)
 
-    jours = [premier + datetime.timedelta(days=n) for n in range(dernier.day)]
-    colonnes = [_colonne(jour, aujourdhui) for jour in jours]
+    jours_du_planning = jours_du_mois(premier, aujourdhui, settings.ZONE_SCOLAIRE)
+    colonnes = jours_du_planning.colonnes
     lignes = []
     for inscription in inscriptions:
         prestation = inscription.prestation
@@ -445,6 +468,7 @@ def construire_planning(*, enfant, mois, maintenant=None, lien_des_cases=""):
         mois=premier,
         titre=titre_du_mois(premier),
         colonnes=colonnes,
+        jours=jours_du_planning,
         lignes=lignes,
         precedent=decaler_mois(premier, -1),
         suivant=decaler_mois(premier, 1),

@@ -7,7 +7,9 @@ si bien qu'une case n'offre jamais une action que le service refuserait.
 
 import datetime
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.utils import timezone
 
 from enfants.calendrier import jours_feries, vacances_scolaires
@@ -16,6 +18,10 @@ from enfants.models import Journee
 JOURS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 # Le nom des grandes vacances dans la bibliothèque `holidays` ; les autres sont « petites ».
 GRANDES_VACANCES = "Vacances d'été"
+# Les délais se comptent à l'heure du service (Europe/Paris), quel que soit le fuseau actif :
+# posé directement, sans le fuseau courant que `timezone.make_aware` relit à chaque appel
+# (une cinquantaine d'appels par grille).
+FUSEAU = ZoneInfo(settings.TIME_ZONE)
 
 
 @dataclass(frozen=True)
@@ -84,7 +90,7 @@ def _limite(jour, delai_jours, jour_semaine, heure):
         date_limite = jour - datetime.timedelta(days=ecart)
     else:
         date_limite = jour - datetime.timedelta(days=delai_jours)
-    return timezone.make_aware(datetime.datetime.combine(date_limite, heure))
+    return datetime.datetime.combine(date_limite, heure, tzinfo=FUSEAU)
 
 
 def limite_reservation(prestation, jour):
@@ -268,6 +274,7 @@ def actions_possibles(
     if raison_de_fermeture(prestation, jour, fermetures) is not None:
         return aucune
     etat = etat_de_la_case(journee, inscription, jour)
+    aujourdhui = maintenant.astimezone(FUSEAU).date()
     return {
         "reserver": etat in ETATS_RESERVABLES
         and peut_encore_reserver(prestation, jour, maintenant)
@@ -276,6 +283,6 @@ def actions_possibles(
             etat == Journee.Etat.RESERVE
             and peut_encore_annuler(prestation, jour, maintenant, campagne)
         )
-        or (etat in ETATS_ANNULABLES_SANS_DELAI and jour >= timezone.localdate(maintenant)),
-        "absence": etat in ETATS_D_ABSENCE and jour >= timezone.localdate(maintenant),
+        or (etat in ETATS_ANNULABLES_SANS_DELAI and jour >= aujourdhui),
+        "absence": etat in ETATS_D_ABSENCE and jour >= aujourdhui,
     }

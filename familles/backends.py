@@ -3,18 +3,48 @@ famille avec l'utilisateur. Chaque page d'un parent en a besoin (le bandeau, l'a
 famille) : une jointure dans la requête de l'utilisateur plutôt qu'une requête de plus.
 
 Cette requête part à chaque page de chaque parent connecté : elle est compilée une fois par
-processus (commun.requetes) plutôt que construite et compilée par l'ORM à chaque fois."""
+processus (commun.requetes) plutôt que construite et compilée par l'ORM à chaque fois. Elle
+compte aussi, en sous-requête, les messages du service que la famille n'a pas lus : le
+compteur du bandeau de chaque page, sans une requête de plus (`messages_non_lus`, 0 pour un
+compte sans famille)."""
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import ValidationError
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 
 from commun.requetes import compilee
+from familles.models import Message
+
+
+def _non_lus():
+    """Le nombre de messages du service non lus de la famille du compte (l'index
+    « message_non_lus » : famille, sens, lu_le y répond seul)."""
+    return Coalesce(
+        Subquery(
+            Message.objects.filter(
+                famille_id=OuterRef("responsable__famille_id"),
+                sens=Message.Sens.VERS_FAMILLE,
+                lu_le__isnull=True,
+            )
+            .order_by()
+            .values("famille_id")
+            .annotate(nombre=Count("pk"))
+            .values("nombre")
+        ),
+        0,
+    )
 
 
 @compilee
 def _comptes(*, pk):
-    return get_user_model().objects.select_related("responsable__famille").filter(pk=pk)
+    return (
+        get_user_model()
+        .objects.select_related("responsable__famille")
+        .annotate(messages_non_lus=_non_lus())
+        .filter(pk=pk)
+    )
 
 
 def compte_avec_sa_famille(user_id):

@@ -13,6 +13,7 @@ from familles.acces import famille_requise, responsable_connecte
 from familles.fichiers import servir_fichier
 from familles.forms import MessageForm, ReponseForm
 from familles.models import Document, Message
+from portail.context_processors import compteur_perime
 
 MESSAGES_PAR_PAGE = 20
 
@@ -41,7 +42,8 @@ def _get_message_for_user(request, pk):
 
 def _page_du_fil(request, message, formulaire=None):
     racine = services.racine(message)
-    services.marquer_fil_lu(racine=racine, sens=Message.Sens.VERS_FAMILLE)
+    if services.marquer_fil_lu(racine=racine, sens=Message.Sens.VERS_FAMILLE):
+        compteur_perime(request)  # le bandeau de cette page compte sans ces messages
     return render(
         request,
         "familles/message.html",

@@ -20,11 +20,21 @@ def messages_non_lus(famille_id):
         return curseur.fetchone()[0]
 
 
+def compteur_perime(request):
+    """À appeler quand la page vient de marquer des messages lus : le compteur chargé avec le
+    compte (familles.backends) est relu pour le bandeau."""
+    request.user.messages_non_lus = None
+
+
 def bandeau(request):
-    """Le bandeau de chaque page : la collectivité, le parent connecté, ses messages non lus."""
+    """Le bandeau de chaque page : la collectivité, le parent connecté, ses messages non lus
+    (comptés avec le compte, sinon lus ici)."""
     contexte = {"collectivite": settings.COLLECTIVITE, "aujourdhui": timezone.localdate()}
     responsable = responsable_connecte(request)
     if responsable is not None:
         contexte["responsable_connecte"] = responsable
-        contexte["messages_non_lus"] = messages_non_lus(responsable.famille_id)
+        nombre = getattr(request.user, "messages_non_lus", None)
+        if nombre is None:
+            nombre = messages_non_lus(responsable.famille_id)
+        contexte["messages_non_lus"] = nombre
     return contexte

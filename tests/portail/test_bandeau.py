@@ -4,6 +4,8 @@ import datetime
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse, set_script_prefix
 from django.utils import timezone
 
@@ -142,3 +144,23 @@ def test_les_onglets_suivent_le_prefixe_du_portail(client_dupont):
     simple = client_dupont.get(reverse("accueil")).content.decode()
     assert f'href="{reverse("mon_compte")}"' in simple
     assert "/portail/" not in simple
+
+
+def test_le_bandeau_compte_sans_les_messages_que_la_page_vient_d_ouvrir(client_dupont, dupont):
+    premier, _ = MessageFactory.create_batch(2, famille=dupont)
+
+    reponse = client_dupont.get(reverse("message", args=[premier.pk]))
+
+    assert "vous avez 1 nouveau(x) message(s)" in texte(reponse)
+    assert "vous avez 1 nouveau(x) message(s)" in texte(client_dupont.get(reverse("accueil")))
+
+
+def test_le_compteur_vient_avec_le_compte_sans_requete_de_plus(client_dupont, dupont):
+    MessageFactory.create_batch(3, famille=dupont)
+
+    with CaptureQueriesContext(connection) as requetes:
+        reponse = client_dupont.get(reverse("infos"))
+
+    assert "vous avez 3 nouveau(x) message(s)" in texte(reponse)
+    comptes = [q["sql"] for q in requetes.captured_queries if q["sql"].startswith("SELECT COUNT")]
+    assert comptes == []  # compté dans la requête du compte (familles.backends)

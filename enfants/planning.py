@@ -204,6 +204,21 @@ class Planning:
     def balisage_legende(self):
         return BALISAGE_LEGENDE
 
+    @property
+    def balisage_lignes(self):
+        """Les <tr> de la grille : l'en-tête de chaque ligne (structure, prestation,
+        responsable) et ses cases, d'un trait comme elles."""
+        return mark_safe(  # noqa: S308 (chaque texte est échappé, les cases l'ont été)
+            "".join(
+                '<tr><th scope="row">'
+                f'<span class="pl-structure">{escape(ligne.structure)}</span> '
+                f'<span class="pl-prestation">{escape(ligne.nom)}</span> '
+                '<span class="pl-responsable"><span class="visually-hidden">responsable : '
+                f"</span>{escape(ligne.responsable)}</span></th>{ligne.cellules}</tr>"
+                for ligne in self.lignes
+            )
+        )
+
 
 @dataclass(frozen=True)
 class JoursDuMois:

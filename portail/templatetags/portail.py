@@ -136,3 +136,23 @@ def onglets(context):
             )
     morceaux.append(f"<li>{_formulaire_deconnexion(context)}</li></ul>")
     return mark_safe("".join(morceaux))  # noqa: S308 (chaque texte est échappé)
+
+
+@register.simple_tag
+def menu_enfant(menu, enfant, titre=""):
+    """Le menu de la fiche d'un enfant (Identité… Planning), d'un trait : `menu` est la liste
+    (libellé, nom de la route, courante ?) des vues ; la page courante est marquée
+    (aria-current « page », ou « true » sur une sous-page qui a son propre titre)."""
+    morceaux = []
+    for libelle, nom_url, courant in menu:
+        adresse = escape(reverse(nom_url, args=[enfant.pk]))
+        if courant:
+            marque = "true" if titre else "page"
+            lien = (
+                f'<a class="menu-enfant-lien menu-enfant-courant" href="{adresse}" '
+                f'aria-current="{marque}">{escape(libelle)}</a>'
+            )
+        else:
+            lien = f'<a class="menu-enfant-lien" href="{adresse}">{escape(libelle)}</a>'
+        morceaux.append(f"<li>{lien}</li>")
+    return mark_safe("".join(morceaux))  # noqa: S308 (chaque texte est échappé)

@@ -26,15 +26,24 @@ VACCINS_COURANTS = (
 )
 
 
+class CalendrierJusquAujourdhui(forms.DateInput):
+    """Le calendrier du navigateur, borné à aujourd'hui : la borne est lue à chaque affichage,
+    pas au chargement du module (un worker qui tourne depuis hier la garderait à hier, et le
+    navigateur refuserait la date du jour)."""
+
+    input_type = "date"
+
+    def get_context(self, name, value, attrs):
+        contexte = super().get_context(name, value, attrs)
+        contexte["widget"]["attrs"]["max"] = timezone.localdate().isoformat()
+        return contexte
+
+
 class ChampDate(forms.DateField):
     """Une date saisie au calendrier du navigateur (ou au clavier, jj/mm/aaaa), jamais future."""
 
-    widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    widget = CalendrierJusquAujourdhui(format="%Y-%m-%d")
     input_formats = ["%Y-%m-%d", "%d/%m/%Y"]
-
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        self.widget.attrs["max"] = timezone.localdate().isoformat()
 
     def clean(self, value):
         jour = super().clean(value)

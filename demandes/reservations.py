@@ -99,23 +99,39 @@ def _decider(operation, *, enfant, prestation, jour, **kwargs):
 # --- Les opérations ---------------------------------------------------------------------------
 
 
-def reserver(*, enfant, prestation, jour, par, maintenant=None):
+def reserver(*, enfant, prestation, jour, par, maintenant=None, inscriptions=None):
     """Réserve la journée : acceptée aussitôt, ou en attente du service, ou en liste d'attente
-    quand le jour est complet ; sinon refusée avec sa raison."""
+    quand le jour est complet ; sinon refusée avec sa raison.
+
+    `inscriptions` (ici comme pour l'annulation et l'absence) : les inscriptions de l'enfant à
+    la prestation, quand l'appelant vient de les lire (la vue, pour répondre 404) ; sinon le
+    service les lit."""
     return _decider(
-        _reserver, enfant=enfant, prestation=prestation, jour=jour, par=par, maintenant=maintenant
+        _reserver,
+        enfant=enfant,
+        prestation=prestation,
+        jour=jour,
+        par=par,
+        maintenant=maintenant,
+        inscriptions=inscriptions,
     )
 
 
-def annuler_reservation(*, enfant, prestation, jour, par, maintenant=None):
+def annuler_reservation(*, enfant, prestation, jour, par, maintenant=None, inscriptions=None):
     """Annule une réservation avant la limite d'annulation (la place se libère) ; retire une
     demande en attente du service ou une inscription en liste d'attente."""
     return _decider(
-        _annuler, enfant=enfant, prestation=prestation, jour=jour, par=par, maintenant=maintenant
+        _annuler,
+        enfant=enfant,
+        prestation=prestation,
+        jour=jour,
+        par=par,
+        maintenant=maintenant,
+        inscriptions=inscriptions,
     )
 
 
-def declarer_absence(*, enfant, prestation, jour, par, motif, maintenant=None):
+def declarer_absence(*, enfant, prestation, jour, par, motif, maintenant=None, inscriptions=None):
     """Déclare l'enfant absent un jour réservé ou régulier : excusé avant la limite
     d'annulation, facturé après. La raison est obligatoire."""
     return _decider(
@@ -126,6 +142,7 @@ def declarer_absence(*, enfant, prestation, jour, par, motif, maintenant=None):
         par=par,
         motif=motif,
         maintenant=maintenant,
+        inscriptions=inscriptions,
     )
 
 
@@ -136,13 +153,20 @@ def reserver_periode(*, enfant, prestation, debut, fin, jours_semaine, par, main
     courriel récapitule ce qui est réservé ou en attente."""
     maintenant = maintenant or timezone.now()
     jours_semaine = {int(j) for j in jours_semaine}
+    # Lues une fois pour toute la période (chaque jour y cherche celle qui le couvre).
+    inscriptions = inscriptions_a_la_prestation(enfant_id=enfant.pk, prestation_id=prestation.pk)
     resultats = []
     jour = debut
     while jour <= fin:
         if jour.isoweekday() in jours_semaine:
             resultats.append(
                 reserver(
-                    enfant=enfant, prestation=prestation, jour=jour, par=par, maintenant=maintenant
+                    enfant=enfant,
+                    prestation=prestation,
+                    jour=jour,
+                    par=par,
+                    maintenant=maintenant,
+                    inscriptions=inscriptions,
                 )
             )
         jour += datetime.timedelta(days=1)
@@ -230,13 +254,13 @@ def _en_attente_avant(*, prestation_id, jour, demandee_le, pk):
 # --- Le détail des opérations (sous le verrou de la prestation) ---------------------------------
 
 
-def _reserver(*, enfant, prestation, jour, par, maintenant):
+def _reserver(*, enfant, prestation, jour, par, maintenant, inscriptions):
     maintenant = maintenant or timezone.now()
     # D'abord ce qui ne dépend que de la famille et du calendrier, sans verrou : une matinée
     # d'ouverture, les demandes vérifiées en parallèle n'attendent pas les unes après les
     # autres. Le verrou de la prestation ne couvre que la fin : la journée relue, les places,
     # l'écriture.
-    inscription = _inscription(enfant, prestation, jour)
+    inscription = _inscription(enfant, prestation, jour, inscriptions)
     _verifier_ouverture(prestation, jour)
     campagne = _campagne(prestation, jour)
     if campagne is not None:
@@ -298,11 +322,11 @@ def _exiger_reservable(journee, inscription, enfant, jour):
         raise _Refus(_deja(etat, enfant, jour))
 
 
-def _annuler(*, enfant, prestation, jour, par, maintenant):
+def _annuler(*, enfant, prestation, jour, par, maintenant, inscriptions):
     maintenant = maintenant or timezone.now()
     prestation = _verrouiller(prestation)
     journee = _journee(enfant, prestation, jour)
-    inscription = _inscription(enfant, prestation, jour, obligatoire=False)
+    inscription = _inscription(enfant, prestation, jour, inscriptions, obligatoire=False)
     etat = regles.etat_de_la_case(journee, inscription, jour)
     le_jour = regles.jour_en_clair(jour)
     if etat == Etat.VOEU:
@@ -347,7 +371,7 @@ def _annuler(*, enfant, prestation, jour, par, maintenant):
     return _accepte(enfant, prestation, jour, f"Réservation annulée pour le {le_jour}.")
 
 
-def _declarer_absence(*, enfant, prestation, jour, par, motif, maintenant):
+def _declarer_absence(*, enfant, prestation, jour, par, motif, maintenant, inscriptions):
     maintenant = maintenant or timezone.now()
     motif = (motif or "").strip()
     if not motif:
@@ -356,7 +380,7 @@ def _declarer_absence(*, enfant, prestation, jour, par, motif, maintenant):
     if len(motif) > longueur:
         raise _Refus(f"La raison de l'absence ne doit pas dépasser {longueur} caractères.")
     prestation = _verrouiller(prestation)
-    inscription = _inscription(enfant, prestation, jour)
+    inscription = _inscription(enfant, prestation, jour, inscriptions)
     journee = _journee(enfant, prestation, jour)
     etat = regles.etat_de_la_case(journee, inscription, jour)
     le_jour = regles.jour_en_clair(jour)
@@ -584,8 +608,11 @@ def _verrouiller(prestation):
     return _prestation_verrouillee(pk=prestation.pk)[0]
 
 
-def _inscription(enfant, prestation, jour, obligatoire=True):
-    inscriptions = inscriptions_a_la_prestation(enfant_id=enfant.pk, prestation_id=prestation.pk)
+def _inscription(enfant, prestation, jour, inscriptions=None, obligatoire=True):
+    if inscriptions is None:
+        inscriptions = inscriptions_a_la_prestation(
+            enfant_id=enfant.pk, prestation_id=prestation.pk
+        )
     inscription = regles.inscription_du_jour(inscriptions, prestation, jour)
     if inscription is None and obligatoire:
         raise _Refus(

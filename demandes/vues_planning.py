@@ -26,11 +26,10 @@ from demandes.reservations import (
 )
 from demandes.vues_enfants import SECTIONS
 from enfants import ical
-from enfants.models import Enfant
+from enfants.models import Enfant, Inscription
 from enfants.planning import (
     construire_jour,
     construire_planning,
-    inscriptions_a_la_prestation,
     jour_et_annee,
     lire_mois,
     prestations_reservables,
@@ -61,15 +60,19 @@ def _get_jour_for_famille(request, pk, prestation_pk, jour):
 
 
 def _get_prestation_for_famille(request, pk, prestation_pk, jour):
-    """L'enfant de la famille et la prestation à laquelle il est inscrit ce jour-là (404
-    sinon), sans construire la case : une action laisse le service des réservations tout
-    vérifier, et une réservation un matin d'ouverture ne fait pas deux fois le travail."""
-    enfant = _get_enfant_for_famille(request, pk)
-    inscriptions = inscriptions_a_la_prestation(enfant_id=enfant.pk, prestation_id=prestation_pk)
+    """L'enfant de la famille, la prestation à laquelle il est inscrit ce jour-là (404 sinon)
+    et ses inscriptions à la prestation, en une requête, sans construire la case : une action
+    laisse le service des réservations tout vérifier avec ces inscriptions, et une réservation
+    un matin d'ouverture ne fait pas deux fois le travail."""
+    inscriptions = _inscriptions_de_l_enfant(
+        pk=pk, famille_id=request.famille.pk, prestation_id=prestation_pk
+    )
     inscription = next((i for i in inscriptions if i.couvre(jour)), None)
     if inscription is None:
-        raise Http404("Cet enfant n'est pas inscrit à cette prestation ce jour-là.")
-    return enfant, inscription.prestation
+        raise Http404("Aucun enfant de la famille n'est inscrit à cette prestation ce jour-là.")
+    enfant = inscription.enfant
+    enfant.famille = request.famille  # déjà chargée avec le compte : pas de requête de plus
+    return enfant, inscription.prestation, inscriptions
 
 
 # Lues à chaque page et chaque action du planning : compilées une fois (commun.requetes).
@@ -78,6 +81,13 @@ def _get_prestation_for_famille(request, pk, prestation_pk, jour):
 @compilee
 def _enfants_de_la_famille(*, pk, famille_id):
     return Enfant.objects.filter(pk=pk, famille_id=famille_id)
+
+
+@compilee
+def _inscriptions_de_l_enfant(*, pk, famille_id, prestation_id):
+    return Inscription.objects.filter(
+        enfant_id=pk, enfant__famille_id=famille_id, prestation_id=prestation_id
+    ).select_related("enfant", "prestation")
 
 
 # --- Les pages -------------------------------------------------------------------------------
@@ -165,10 +175,17 @@ def _annoncer(request, resultat):
 
 
 def _agir(request, pk, prestation_pk, jour, service, **kwargs):
-    enfant, prestation = _get_prestation_for_famille(request, pk, prestation_pk, jour)
+    enfant, prestation, inscriptions = _get_prestation_for_famille(request, pk, prestation_pk, jour)
     if request.method != "POST":
         return redirect("enfant_planning_jour", pk, prestation_pk, jour)
-    resultat = service(enfant=enfant, prestation=prestation, jour=jour, par=request.user, **kwargs)
+    resultat = service(
+        enfant=enfant,
+        prestation=prestation,
+        jour=jour,
+        par=request.user,
+        inscriptions=inscriptions,
+        **kwargs,
+    )
     _annoncer(request, resultat)
     return redirect(_url_planning(enfant, jour))
 

@@ -178,12 +178,13 @@ def test_booking_a_day_calls_the_service_and_comes_back_to_the_month(
 def test_booking_a_day_does_not_rebuild_the_day_before_the_service(
     client_dupont, lucas, mercredi, django_assert_max_num_queries
 ):
-    """Le bouton « Réserver » d'une matinée d'ouverture : l'enfant, son inscription, puis le
-    service (qui vérifie tout) ; la vue ne reconstruit plus la case du jour avant lui, et la
-    famille vient du compte connecté. Sur PostgreSQL : 17 requêtes (21 auparavant)."""
+    """Le bouton « Réserver » d'une matinée d'ouverture : l'enfant et ses inscriptions en une
+    requête, que le service reprend (il vérifie tout le reste) ; la vue ne reconstruit pas la
+    case du jour avant lui, et la famille vient du compte connecté. Sur PostgreSQL : 15
+    requêtes (21, puis 17 auparavant)."""
     client_dupont.get(url_planning(lucas))  # la session n'a plus à être renouvelée
 
-    with django_assert_max_num_queries(17):
+    with django_assert_max_num_queries(15):
         reponse = client_dupont.post(url_jour(lucas, mercredi, action="reserver"))
 
     assert reponse.status_code == 302

@@ -58,8 +58,10 @@ def options():
     parser.add_argument("--ruee-places", type=int)
     parser.add_argument("--ruee-etale", type=float, default=0.0)
     parser.add_argument("--ruee-campagne", choices=["premier", "attribution"], default="")
-    parser.add_argument("--classe", default="gthread", help="Classe de worker gunicorn.")
-    parser.add_argument("--threads", type=int, default=4, help="Fils par worker (gthread).")
+    parser.add_argument(
+        "--classe", default="sync", help="Classe de worker gunicorn (sync, celle du README)."
+    )
+    parser.add_argument("--threads", type=int, default=1, help="Fils par worker (gthread).")
     parser.add_argument("--base", help="Base PostgreSQL (portail_bench, portail_bench_smoke).")
     parser.add_argument("--garder", action="store_true", help="Garde la base à la fin.")
     parser.add_argument(

@@ -163,7 +163,7 @@ def port_libre():
 class Serveur:
     """gunicorn -w 2 sur un port libre de 127.0.0.1, avec les réglages des benchmarks."""
 
-    def __init__(self, *, workers=2, classe="gthread", threads=4, environnement=None):
+    def __init__(self, *, workers=2, classe="sync", threads=1, environnement=None):
         self.port = port_libre()
         self.base = f"http://127.0.0.1:{self.port}"
         self.workers, self.classe, self.threads = workers, classe, threads

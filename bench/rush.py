@@ -371,8 +371,8 @@ def main():
         default="",
         help="Le jour appartient à une campagne de réservation de ce mode.",
     )
-    parser.add_argument("--classe", default="gthread", help="Classe de worker gunicorn.")
-    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--classe", default="sync", help="Classe de worker gunicorn.")
+    parser.add_argument("--threads", type=int, default=1)
     options = parser.parse_args()
     with Serveur(classe=options.classe, threads=options.threads) as serveur:
         ruee = mesurer_ruee(

@@ -85,8 +85,10 @@ def _enfants_de_la_famille(*, pk, famille_id):
 
 @compilee
 def _inscriptions_de_l_enfant(*, pk, famille_id, prestation_id):
+    # `enfant__pk`, `prestation__pk` (même SQL que `enfant_id`, `prestation_id`) : un
+    # identifiant hostile hors des bornes d'un entier donne une liste vide, pas une erreur.
     return Inscription.objects.filter(
-        enfant_id=pk, enfant__famille_id=famille_id, prestation_id=prestation_id
+        enfant__pk=pk, enfant__famille_id=famille_id, prestation__pk=prestation_id
     ).select_related("enfant", "prestation")
 
 

@@ -290,6 +290,16 @@ def test_a_bad_day_or_prestation_gives_404(client_dupont, lucas, mercredi, chemi
     assert not Journee.objects.exists()
 
 
+def test_an_identifier_beyond_any_integer_gives_404(client_dupont, lucas, mercredi):
+    enorme = 2**64
+    for action in ("reserver", "annuler"):
+        url = f"/mes-enfants/{enorme}/planning/{enorme}/2026-12-09/{action}/"
+        assert client_dupont.post(url).status_code == 404, url
+        url = f"/mes-enfants/{lucas.pk}/planning/{enorme}/2026-12-09/{action}/"
+        assert client_dupont.post(url).status_code == 404, url
+    assert not Journee.objects.exists()
+
+
 def test_a_prestation_the_child_is_not_enrolled_in_gives_404(client_dupont, lucas, mercredi):
     autre = PrestationFactory(nom="Garderie matin", jours_ouverture="12345")
 

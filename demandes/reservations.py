@@ -103,8 +103,8 @@ def reserver(*, enfant, prestation, jour, par, maintenant=None, inscriptions=Non
     """Réserve la journée : acceptée aussitôt, ou en attente du service, ou en liste d'attente
     quand le jour est complet ; sinon refusée avec sa raison.
 
-    `inscriptions` (ici comme pour l'annulation et l'absence) : les inscriptions de l'enfant à
-    la prestation, quand l'appelant vient de les lire (la vue, pour répondre 404) ; sinon le
+    `inscriptions` (ici comme pour l'annulation) : les inscriptions de l'enfant à la
+    prestation, quand l'appelant vient de les lire (la vue, pour répondre 404) ; sinon le
     service les lit."""
     return _decider(
         _reserver,
@@ -131,7 +131,7 @@ def annuler_reservation(*, enfant, prestation, jour, par, maintenant=None, inscr
     )
 
 
-def declarer_absence(*, enfant, prestation, jour, par, motif, maintenant=None, inscriptions=None):
+def declarer_absence(*, enfant, prestation, jour, par, motif, maintenant=None):
     """Déclare l'enfant absent un jour réservé ou régulier : excusé avant la limite
     d'annulation, facturé après. La raison est obligatoire."""
     return _decider(
@@ -142,7 +142,6 @@ def declarer_absence(*, enfant, prestation, jour, par, motif, maintenant=None, i
         par=par,
         motif=motif,
         maintenant=maintenant,
-        inscriptions=inscriptions,
     )
 
 
@@ -371,7 +370,7 @@ def _annuler(*, enfant, prestation, jour, par, maintenant, inscriptions):
     return _accepte(enfant, prestation, jour, f"Réservation annulée pour le {le_jour}.")
 
 
-def _declarer_absence(*, enfant, prestation, jour, par, motif, maintenant, inscriptions):
+def _declarer_absence(*, enfant, prestation, jour, par, motif, maintenant):
     maintenant = maintenant or timezone.now()
     motif = (motif or "").strip()
     if not motif:
@@ -380,7 +379,7 @@ def _declarer_absence(*, enfant, prestation, jour, par, motif, maintenant, inscr
     if len(motif) > longueur:
         raise _Refus(f"La raison de l'absence ne doit pas dépasser {longueur} caractères.")
     prestation = _verrouiller(prestation)
-    inscription = _inscription(enfant, prestation, jour, inscriptions)
+    inscription = _inscription(enfant, prestation, jour)
     journee = _journee(enfant, prestation, jour)
     etat = regles.etat_de_la_case(journee, inscription, jour)
     le_jour = regles.jour_en_clair(jour)

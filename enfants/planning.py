@@ -14,12 +14,15 @@ Le gabarit n'a plus qu'à poser ces valeurs dans le tableau : la page doit se se
 import calendar
 import datetime
 import functools
+import itertools
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 # L'échappement de Django (django.utils.html.escape appelle celui-ci), sans l'enveloppe des
 # textes paresseux : quelques centaines d'appels par grille.
 from html import escape
+from types import MappingProxyType
 
 from django.conf import settings
 from django.db.models import Q
@@ -29,13 +32,16 @@ from django.utils.safestring import mark_safe
 from commun.requetes import compilee
 from enfants.models import Campagne, Fermeture, Inscription, Journee, Prestation
 from enfants.regles import (
+    AUCUNE_ACTION,
     ETATS_RESERVABLES,
+    FUSEAU,
     MOIS,
+    actions_d_un_jour_ouvert,
     actions_possibles,
     campagne_du_jour,
-    etat_de_la_case,
     fenetre_en_clair,
     fermeture_du_jour,
+    fermetures_de_la_prestation,
     instant_en_clair,
     jour_en_clair,
     limite_annulation,
@@ -121,12 +127,17 @@ BALISAGE_LEGENDE = mark_safe(  # noqa: S308 (chaque texte est échappé)
     )
 )
 
+# « reserver absence » pour chaque combinaison d'actions permises (le menu contextuel).
+ACTIONS_PERMISES = {
+    permises: " ".join(nom for nom, permise in zip(AUCUNE_ACTION, permises, strict=True) if permise)
+    for permises in itertools.product((False, True), repeat=len(AUCUNE_ACTION))
+}
+
 # Ce que dit une case vide.
 LIBRE = "aucune réservation"
 LIBRE_RESERVABLE = "aucune réservation, réservable"
 SANS_ACCUEIL = "pas d'accueil"
 HORS_INSCRIPTION = "hors de la période d'inscription"
-AUCUNE_ACTION = {"reserver": False, "annuler": False, "absence": False}
 
 
 @dataclass(slots=True)
@@ -139,7 +150,7 @@ class Case:
     libelle: str  # « Réservé » (la légende), vide pour une case sans état
     texte: str  # « Mercredi 9 décembre, ALSH Mercredi après-midi : réservé »
     etat: str | None = None  # l'état de la journée (enregistré ou régulier), sinon None
-    actions: dict = field(default_factory=lambda: dict(AUCUNE_ACTION))
+    actions: Mapping = field(default_factory=lambda: AUCUNE_ACTION)
     cle: str = ""  # « 12/2026-12-09 » : la page de la case, quand elle a quelque chose à dire
     journee: Journee | None = None
     precision: str = ""  # le motif d'une fermeture, d'une absence ou d'un refus
@@ -147,7 +158,8 @@ class Case:
     @property
     def actions_permises(self):
         """« reserver absence » : pour le menu contextuel."""
-        return " ".join(nom for nom, permise in self.actions.items() if permise)
+        actions = self.actions
+        return ACTIONS_PERMISES[actions["reserver"], actions["annuler"], actions["absence"]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -446,6 +458,7 @@ def construire_planning(*, enfant, mois, maintenant=None, lien_des_cases=""):
     """
     maintenant = maintenant or timezone.now()
     aujourdhui = timezone.localdate(maintenant)
+    aujourdhui_a_paris = maintenant.astimezone(FUSEAU).date()  # celui des délais
     premier = mois.replace(day=1)
     dernier = premier.replace(day=calendar.monthrange(premier.year, premier.month)[1])
 
@@ -463,15 +476,21 @@ def construire_planning(*, enfant, mois, maintenant=None, lien_des_cases=""):
     lignes = []
     for inscription in inscriptions:
         prestation = inscription.prestation
+        prestation_id = prestation.pk
+        # Celles qui concernent la ligne, triées une fois plutôt qu'à chaque case (dans le même
+        # ordre : chaque case y trouve la même que dans la liste entière).
+        fermetures_de_la_ligne = fermetures_de_la_prestation(prestation, fermetures)
+        campagnes_de_la_ligne = [c for c in campagnes if prestation_id in c.prestation_ids]
         cases = [
             construire_case(
                 inscription=inscription,
                 colonne=colonne,
-                journee=journees.get((prestation.pk, colonne.jour)),
-                fermetures=fermetures,
+                journee=journees.get((prestation_id, colonne.jour)),
+                fermetures=fermetures_de_la_ligne,
                 maintenant=maintenant,
-                campagnes=campagnes,
+                campagnes=campagnes_de_la_ligne,
                 resident=resident,
+                aujourdhui=aujourdhui_a_paris,
             )
             for colonne in colonnes
         ]
@@ -528,10 +547,19 @@ def _colonne(jour, aujourdhui):
 
 
 def construire_case(
-    *, inscription, colonne, journee, fermetures, maintenant, campagnes=(), resident=None
+    *,
+    inscription,
+    colonne,
+    journee,
+    fermetures,
+    maintenant,
+    campagnes=(),
+    resident=None,
+    aujourdhui=None,
 ):
     """Une case : l'état enregistré, sinon ce que disent le calendrier et l'inscription.
-    `campagnes` : celles déjà lues ; `resident` : {campagne.pk: la famille y est résidente}."""
+    `campagnes` : celles déjà lues ; `resident` : {campagne.pk: la famille y est résidente} ;
+    `aujourdhui` : la date de `maintenant` à Paris, quand l'appelant l'a déjà."""
     prestation = inscription.prestation
     jour = colonne.jour
     debut_texte = f"{colonne.en_clair}, {prestation.nom} : "
@@ -592,16 +620,16 @@ def construire_case(
             debut_texte + apparence.en_clair + motif,
             precision=fermeture.motif,
         )
-    actions = actions_possibles(
+    # L'inscription couvre le jour et la prestation y accueille : vérifié ci-dessus.
+    etat = Etat.REGULIER if str(jour.isoweekday()) in inscription.jours_reguliers else None
+    actions = actions_d_un_jour_ouvert(
         prestation=prestation,
         jour=jour,
-        journee=None,
-        inscription=inscription,
-        fermetures=fermetures,
+        etat=etat,
         maintenant=maintenant,
+        aujourdhui=aujourdhui or maintenant.astimezone(FUSEAU).date(),
         **_de_la_campagne(prestation, jour, campagnes, resident),
     )
-    etat = etat_de_la_case(None, inscription, jour)
     if etat is not None:
         return _case_avec_etat(APPARENCES[etat], prestation, jour, debut_texte, etat, actions)
     if actions["reserver"]:
@@ -617,9 +645,14 @@ def construire_case(
     return Case(jour, "", "", "", debut_texte + LIBRE, actions=actions)
 
 
+SANS_CAMPAGNE = MappingProxyType({"campagne": None, "resident": False})
+
+
 def _de_la_campagne(prestation, jour, campagnes, resident):
     """La campagne du jour et la résidence de la famille, pour `actions_possibles` : seulement
     pour les cases qui proposent des actions."""
+    if not campagnes:
+        return SANS_CAMPAGNE
     campagne = campagne_du_jour(prestation, jour, campagnes)
     return {
         "campagne": campagne,
@@ -754,12 +787,17 @@ def construire_jour(*, enfant, prestation_id, jour, maintenant=None):
 # info-bulle sur les cases qui mènent à leur page).
 
 
+# Les textes des cases reviennent d'une famille à l'autre (le jour, la prestation, l'état) :
+# chacun n'est échappé qu'une fois par processus.
+_texte_echappe = functools.lru_cache(maxsize=8192)(escape)
+
+
 def balisage_des_cases(cases, lien_des_cases):
     """Les <td> d'une ligne, en une chaîne sûre."""
     morceaux = []
     for case in cases:
         classe = f' class="{case.classe}"' if case.classe else ""
-        texte = escape(case.texte)
+        texte = _texte_echappe(case.texte)
         contenu = (
             f'<span aria-hidden="true">{case.symbole}</span>'
             f'<span class="visually-hidden">{texte}</span>'

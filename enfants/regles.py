@@ -7,6 +7,7 @@ si bien qu'une case n'offre jamais une action que le service refuserait.
 
 import datetime
 from dataclasses import dataclass
+from types import MappingProxyType
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -45,15 +46,24 @@ def marque_du_jour(jour, zone=None):
     return None
 
 
+def ferme_la_prestation(fermeture, prestation):
+    """La fermeture vise-t-elle cette prestation (elle-même, sa structure ou tout le service) ?"""
+    if fermeture.prestation_id is not None:
+        return fermeture.prestation_id == prestation.pk
+    return fermeture.structure_id is None or fermeture.structure_id == prestation.structure_id
+
+
+def fermetures_de_la_prestation(prestation, fermetures):
+    """Celles (parmi celles déjà lues) qui visent cette prestation, dans leur ordre."""
+    return [fermeture for fermeture in fermetures if ferme_la_prestation(fermeture, prestation)]
+
+
 def fermeture_du_jour(prestation, jour, fermetures):
     """La fermeture (parmi celles déjà lues) qui ferme cette prestation ce jour-là, ou None."""
     for fermeture in fermetures:
-        if not fermeture.date_debut <= jour <= fermeture.date_fin:
-            continue
-        if fermeture.prestation_id is not None:
-            if fermeture.prestation_id == prestation.pk:
-                return fermeture
-        elif fermeture.structure_id is None or fermeture.structure_id == prestation.structure_id:
+        if fermeture.date_debut <= jour <= fermeture.date_fin and ferme_la_prestation(
+            fermeture, prestation
+        ):
             return fermeture
     return None
 
@@ -246,6 +256,8 @@ ETATS_ANNULABLES_SANS_DELAI = (
     Journee.Etat.VOEU,
 )
 ETATS_D_ABSENCE = (Journee.Etat.RESERVE, Journee.Etat.REGULIER)
+# Une case sans action : partagée par toutes, donc en lecture seule.
+AUCUNE_ACTION = MappingProxyType({"reserver": False, "annuler": False, "absence": False})
 
 
 def etat_de_la_case(journee, inscription, jour):
@@ -268,16 +280,28 @@ def actions_possibles(
     alors en liste d'attente) que seule la base connaît. Un jour d'une campagne ne se
     réserve que pendant sa fenêtre (`resident` : la famille habite la collectivité).
     """
-    aucune = {"reserver": False, "annuler": False, "absence": False}
     if inscription is None or not inscription.couvre(jour):
-        return aucune
+        return AUCUNE_ACTION
     if raison_de_fermeture(prestation, jour, fermetures) is not None:
-        return aucune
-    etat = etat_de_la_case(journee, inscription, jour)
-    aujourdhui = maintenant.astimezone(FUSEAU).date()
+        return AUCUNE_ACTION
+    return actions_d_un_jour_ouvert(
+        prestation=prestation,
+        jour=jour,
+        etat=etat_de_la_case(journee, inscription, jour),
+        maintenant=maintenant,
+        aujourdhui=maintenant.astimezone(FUSEAU).date(),
+        campagne=campagne,
+        resident=resident,
+    )
+
+
+def actions_d_un_jour_ouvert(*, prestation, jour, etat, maintenant, aujourdhui, campagne, resident):
+    """`actions_possibles` d'une case déjà vérifiée : l'inscription couvre le jour et la
+    prestation y accueille (`raison_de_fermeture` n'a rien à dire). La grille, qui a fait ces
+    vérifications pour choisir l'apparence de la case, ne les refait pas pour chacune."""
     return {
         "reserver": etat in ETATS_RESERVABLES
-        and peut_encore_reserver(prestation, jour, maintenant)
+        and maintenant <= limite_reservation(prestation, jour)
         and (campagne is None or raison_hors_fenetre(campagne, resident, maintenant) is None),
         "annuler": (
             etat == Journee.Etat.RESERVE

@@ -201,6 +201,23 @@ class Planning:
     def mois_param(self):
         return f"{self.mois:%Y-%m}"
 
+    # Les liens vers les mois voisins : « ?mois=2026-11 », « Novembre 2026 ».
+    @property
+    def precedent_param(self):
+        return f"{self.precedent:%Y-%m}"
+
+    @property
+    def suivant_param(self):
+        return f"{self.suivant:%Y-%m}"
+
+    @property
+    def titre_precedent(self):
+        return titre_du_mois(self.precedent)
+
+    @property
+    def titre_suivant(self):
+        return titre_du_mois(self.suivant)
+
     @property
     def balisage_colonnes(self):
         """Les <col> des jours, comme les cases : d'un trait plutôt que jour par jour dans le
@@ -798,9 +815,13 @@ def balisage_des_cases(cases, lien_des_cases):
     for case in cases:
         classe = f' class="{case.classe}"' if case.classe else ""
         texte = _texte_echappe(case.texte)
+        # Une case sans état n'a pas de code à montrer : son texte seul, pour les lecteurs
+        # d'écran.
         contenu = (
             f'<span aria-hidden="true">{case.symbole}</span>'
             f'<span class="visually-hidden">{texte}</span>'
+            if case.symbole
+            else f'<span class="visually-hidden">{texte}</span>'
         )
         if case.cle:
             contenu = (

@@ -138,14 +138,34 @@ def onglets(context):
     return mark_safe("".join(morceaux))  # noqa: S308 (chaque texte est échappé)
 
 
+# Un témoin à la place de l'identifiant : l'adresse d'une route « …/<int:pk>/… » calculée une
+# fois par processus, l'identifiant posé ensuite à sa place.
+TEMOIN_PK = "2147483646"
+
+
+@functools.lru_cache(maxsize=64)
+def _modele_d_adresse(nom_url, urlconf, prefixe):
+    adresse = reverse(nom_url, args=[int(TEMOIN_PK)], urlconf=urlconf)
+    return adresse if adresse.count(TEMOIN_PK) == 1 else None
+
+
+def _adresse_avec_pk(nom_url, pk, urlconf, prefixe):
+    """reverse(nom_url, args=[pk]), sans refaire le calcul de la route à chaque fois."""
+    modele = _modele_d_adresse(nom_url, urlconf, prefixe)
+    if modele is None:
+        return reverse(nom_url, args=[pk], urlconf=urlconf)
+    return modele.replace(TEMOIN_PK, str(int(pk)))
+
+
 @register.simple_tag
 def menu_enfant(menu, enfant, titre=""):
     """Le menu de la fiche d'un enfant (Identité… Planning), d'un trait : `menu` est la liste
     (libellé, nom de la route, courante ?) des vues ; la page courante est marquée
     (aria-current « page », ou « true » sur une sous-page qui a son propre titre)."""
     morceaux = []
+    prefixe = get_script_prefix()
     for libelle, nom_url, courant in menu:
-        adresse = escape(reverse(nom_url, args=[enfant.pk]))
+        adresse = escape(_adresse_avec_pk(nom_url, enfant.pk, get_urlconf(), prefixe))
         if courant:
             marque = "true" if titre else "page"
             lien = (

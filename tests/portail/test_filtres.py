@@ -1,10 +1,13 @@
-"""Les montants à la française."""
+"""Les montants à la française ; les adresses du menu d'un enfant."""
 
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
+from django.urls import reverse
 
-from portail.templatetags.portail import euros
+from demandes.vues_enfants import SECTIONS
+from portail.templatetags.portail import euros, menu_enfant
 
 INSECABLE = "\u00a0"
 
@@ -27,3 +30,16 @@ def test_un_montant_s_ecrit_en_euros_avec_des_espaces_insecables(montant, attend
 
 def test_un_montant_absent_ne_s_ecrit_pas(db):
     assert euros(None) == ""
+
+
+@pytest.mark.parametrize("nom_url", ["enfant_identite", "enfant_planning", "enfant_sanitaire"])
+@pytest.mark.parametrize("pk", [1, 42, 2147483646, 10**12])
+def test_le_menu_d_un_enfant_pose_les_memes_adresses_que_reverse(nom_url, pk):
+    enfant = SimpleNamespace(pk=pk)
+    menu = [(libelle, nom, nom == nom_url) for libelle, nom in SECTIONS.values()]
+
+    balisage = menu_enfant(menu, enfant)
+
+    for _, nom in SECTIONS.values():
+        assert f'href="{reverse(nom, args=[pk])}"' in balisage
+    assert f'href="{reverse(nom_url, args=[pk])}" aria-current="page"' in balisage

@@ -30,6 +30,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from commun.requetes import compilee
+from enfants import revision
 from enfants.models import Campagne, Fermeture, Inscription, Journee, Prestation
 from enfants.regles import (
     AUCUNE_ACTION,
@@ -389,7 +390,11 @@ def _fermetures_entre(*, debut, fin):
 
 
 def fermetures_entre(debut, fin):
-    return _fermetures_entre(debut=debut, fin=fin)
+    """Les fermetures qui touchent un jour entre deux dates (un tuple) : une requête, ou
+    aucune quand ce processus les a déjà lues sous le même jeton (enfants/revision.py)."""
+    return revision.lu_une_fois(
+        "fermetures", debut, fin, lambda: _fermetures_entre(debut=debut, fin=fin)
+    )
 
 
 @compilee
@@ -404,8 +409,12 @@ def _liens_de_campagnes_entre(*, debut, fin):
 
 
 def campagnes_entre(debut, fin):
-    """Les campagnes qui couvrent un jour entre deux dates, chacune avec l'ensemble de ses
-    `prestation_ids` : une requête."""
+    """Les campagnes qui couvrent un jour entre deux dates (un tuple), chacune avec l'ensemble
+    de ses `prestation_ids` : une requête, ou aucune, comme les fermetures."""
+    return revision.lu_une_fois("campagnes", debut, fin, lambda: _campagnes_entre(debut, fin))
+
+
+def _campagnes_entre(debut, fin):
     campagnes = {}
     for lien in _liens_de_campagnes_entre(debut=debut, fin=fin):
         campagne = campagnes.setdefault(lien.campagne_id, lien.campagne)

@@ -16,15 +16,17 @@ from django.db.models.functions import Coalesce
 
 from commun.requetes import compilee
 from familles.models import Message
+from portail.sessions import compte_lu_avec_la_session
 
 
-def _non_lus():
+def nombre_de_non_lus(famille="responsable__famille_id"):
     """Le nombre de messages du service non lus de la famille du compte (l'index
-    « message_non_lus » : famille, sens, lu_le y répond seul)."""
+    « message_non_lus » : famille, sens, lu_le y répond seul) ; `famille` : le chemin de
+    l'identifiant de sa famille depuis la requête englobante."""
     return Coalesce(
         Subquery(
             Message.objects.filter(
-                famille_id=OuterRef("responsable__famille_id"),
+                famille_id=OuterRef(famille),
                 sens=Message.Sens.VERS_FAMILLE,
                 lu_le__isnull=True,
             )
@@ -42,7 +44,7 @@ def _comptes(*, pk):
     return (
         get_user_model()
         .objects.select_related("responsable__famille")
-        .annotate(messages_non_lus=_non_lus())
+        .annotate(messages_non_lus=nombre_de_non_lus())
         .filter(pk=pk)
     )
 
@@ -60,7 +62,11 @@ class ComptesBackend(ModelBackend):
             user_id = get_user_model()._meta.pk.to_python(user_id)
         except ValidationError:  # un identifiant de session illisible : pas de compte
             return None
-        utilisateur = compte_avec_sa_famille(user_id)
+        # Déjà lu avec la session de la requête (portail/sessions.py), s'il est bien celui
+        # que désignent ses données ; sinon, une requête.
+        utilisateur = compte_lu_avec_la_session(user_id)
+        if utilisateur is None:
+            utilisateur = compte_avec_sa_famille(user_id)
         if utilisateur is None or not self.user_can_authenticate(utilisateur):
             return None
         return utilisateur

@@ -387,6 +387,20 @@ def main():
             ruee.surreservees == 0 and ruee.erreurs == 0 and ruee.centile(95) <= 1000,
         )
     )
+    if not ruee.etale and ruee.duree_totale:
+        # La ruée comparée à la grille nue, à peu près indépendante de la machine : servir tous
+        # les parents en 1 s demande un débit de `parents` réservations par seconde, soit,
+        # rapporté à la grille nue, plus que 1× sur une machine où elle fait moins de `parents`
+        # requêtes par seconde.
+        debit = ruee.parents / ruee.duree_totale
+        lignes.append(
+            Ligne(
+                "Ruée rapportée à la grille nue",
+                f"{debit:.0f} réservations/s en moyenne, {debit / nue.par_seconde:.2f}× la "
+                f"grille nue ; p95 ≤ 1 s demande ici au moins "
+                f"{ruee.parents / nue.par_seconde:.2f}×",
+            )
+        )
     plus_gros = max(memoire.values(), default=0)
     lignes.append(
         Ligne(

@@ -22,7 +22,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Count, Q, Subquery
+from django.db.models import Count, FilteredRelation, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -197,6 +197,15 @@ def places_occupees(*, prestation, jour):
 @compilee
 def _places_occupees(*, prestation_id, jour, jour_semaine):
     """(journées occupant une place, enfants réguliers sans journée) : une requête."""
+    return (
+        Prestation.objects.filter(pk=prestation_id)
+        .order_by()
+        .values_list(*_comptes_des_places(prestation_id, jour, jour_semaine))
+    )
+
+
+def _comptes_des_places(prestation_id, jour, jour_semaine):
+    """Les deux comptes de `places_occupees`, en sous-requêtes sur la prestation."""
     journees = Journee.objects.filter(prestation_id=prestation_id, date=jour)
     # Sans l'ordre par défaut des modèles : il joindrait les prestations, leurs structures,
     # les enfants et les familles pour rien.
@@ -220,10 +229,44 @@ def _places_occupees(*, prestation_id, jour, jour_semaine):
         .annotate(nombre=Count("enfant", distinct=True))
         .values("nombre")
     )
+    return Coalesce(Subquery(occupees), 0), Coalesce(Subquery(regulieres), 0)
+
+
+# Les champs d'une journée, dans l'ordre de Journee.from_db.
+_CHAMPS_JOURNEE = [champ.attname for champ in Journee._meta.concrete_fields]
+
+
+def _journee_et_places(*, enfant, prestation, jour):
+    """Sous le verrou de la prestation, en une requête : la journée de l'enfant ce jour-là
+    (ou None) et les places prises (comme `places_occupees`). La requête doit suivre celle du
+    verrou : la lecture qui l'a attendu compterait les places d'avant son attente."""
+    *valeurs, occupees, regulieres = _journee_et_comptes(
+        enfant_id=enfant.pk,
+        prestation_id=prestation.pk,
+        jour=jour,
+        jour_semaine=Forme(str(jour.isoweekday())),
+    )[0]
+    journee = None
+    if valeurs[_CHAMPS_JOURNEE.index("id")] is not None:
+        journee = Journee.from_db(Prestation.objects.db, _CHAMPS_JOURNEE, valeurs)
+        journee.enfant = enfant
+    return journee, occupees + regulieres
+
+
+@compilee
+def _journee_et_comptes(*, enfant_id, prestation_id, jour, jour_semaine):
     return (
         Prestation.objects.filter(pk=prestation_id)
+        .annotate(
+            journee=FilteredRelation(
+                "journees", condition=Q(journees__enfant_id=enfant_id, journees__date=jour)
+            )
+        )
         .order_by()
-        .values_list(Coalesce(Subquery(occupees), 0), Coalesce(Subquery(regulieres), 0))
+        .values_list(
+            *[f"journee__{champ}" for champ in _CHAMPS_JOURNEE],
+            *_comptes_des_places(prestation_id, jour, jour_semaine),
+        )
     )
 
 
@@ -257,8 +300,8 @@ def _reserver(*, enfant, prestation, jour, par, maintenant, inscriptions):
     maintenant = maintenant or timezone.now()
     # D'abord ce qui ne dépend que de la famille et du calendrier, sans verrou : une matinée
     # d'ouverture, les demandes vérifiées en parallèle n'attendent pas les unes après les
-    # autres. Le verrou de la prestation ne couvre que la fin : la journée relue, les places,
-    # l'écriture.
+    # autres. Le verrou de la prestation ne couvre que la fin : la journée et les places (une
+    # requête), l'écriture. La journée n'est lue avant le verrou que pour dire un refus.
     inscription = _inscription(enfant, prestation, jour, inscriptions)
     _verifier_ouverture(prestation, jour)
     campagne = _campagne(prestation, jour)
@@ -267,8 +310,9 @@ def _reserver(*, enfant, prestation, jour, par, maintenant, inscriptions):
         raison = regles.raison_hors_fenetre(campagne, resident, maintenant)
         if raison:
             raise _Refus(raison)
-    _exiger_reservable(_journee(enfant, prestation, jour), inscription, enfant, jour)
     if not regles.peut_encore_reserver(prestation, jour, maintenant):
+        # Une journée déjà prise le dit d'abord (« déjà réservée »), comme sous le verrou.
+        _exiger_reservable(_journee(enfant, prestation, jour), inscription, enfant, jour)
         limite = regles.limite_reservation(prestation, jour)
         raise _Refus(
             f"Trop tard pour réserver le {regles.jour_en_clair(jour)} : les réservations "
@@ -277,10 +321,12 @@ def _reserver(*, enfant, prestation, jour, par, maintenant, inscriptions):
     # La prestation peut exiger un dossier complet ou la fiche certifiée de l'année (Mon dossier).
     blocage = dossier_bloque_reservation(famille=enfant.famille, prestation=prestation, au=jour)
     if blocage:
+        _exiger_reservable(_journee(enfant, prestation, jour), inscription, enfant, jour)
         raise _Refus(blocage)
     prestation = _verrouiller(prestation)
-    # Relue sous le verrou : une autre demande de la famille pour ce jour a pu passer.
-    journee = _journee(enfant, prestation, jour)
+    # Lue sous le verrou, avec les places : une autre demande de la famille pour ce jour a pu
+    # passer, et le compte ne vaut qu'après l'attente du verrou.
+    journee, occupees = _journee_et_places(enfant=enfant, prestation=prestation, jour=jour)
     _exiger_reservable(journee, inscription, enfant, jour)
     if journee is None:
         journee = Journee(enfant=enfant, prestation=prestation, date=jour)
@@ -301,7 +347,7 @@ def _reserver(*, enfant, prestation, jour, par, maintenant, inscriptions):
                 "résultat."
             ),
         )
-    if not _place_libre(prestation, jour):
+    if prestation.places is not None and occupees >= prestation.places:
         _ecrire(journee, Etat.LISTE_ATTENTE, par, "Jour complet : liste d'attente")
         return _resultat(
             journee,

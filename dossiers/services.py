@@ -17,6 +17,7 @@ from dossiers.etat import (
     exigences_du_dossier,
 )
 from dossiers.models import CertificationAnnuelle, ExigenceDossier, PieceDossier
+from enfants import revision
 from familles.models import Famille
 
 
@@ -192,7 +193,17 @@ def dossier_bloque_reservation(*, famille, prestation, au):
     """Pourquoi la famille ne peut pas encore réserver la prestation pour le jour `au` (en
     français, tel qu'on le montre), ou None. La prestation l'exige dans son réglage
     (ExigenceDossier) : un dossier complet, une fiche certifiée pour l'année scolaire."""
-    exigence = next(iter(_exigence_de_la_prestation(prestation_id=prestation.pk)), None)
+    exigence = next(
+        iter(
+            revision.lu_une_fois(
+                "exigence",
+                prestation.pk,
+                None,
+                lambda: _exigence_de_la_prestation(prestation_id=prestation.pk),
+            )
+        ),
+        None,
+    )
     if exigence is None:
         return None
     if exigence.dossier_complet_requis:

@@ -5,15 +5,17 @@ alors qu'elles changent quelques fois par an, dans l'administration. Une ligne u
 (`RevisionDuCalendrier`) porte un jeton tiré au hasard à chaque écriture de l'une d'elles,
 dans la transaction de l'écriture (une écriture annulée laisse le jeton d'avant). Le jeton
 arrive avec la session du parent, dans la même requête SQL (portail/sessions.py) : le
-processus sait alors, sans requête de plus, si ce qu'il a déjà lu vaut encore.
+processus sait alors, sans requête de plus, si ce qu'il a déjà lu vaut encore. Les exigences
+de dossier des prestations (dossiers.models.ExigenceDossier), que chaque réservation consulte,
+suivent le même jeton (`suivre`, appelé par DossiersConfig.ready).
 
 - Hors d'une requête qui a lu sa session (commandes, facturation, tâches), ou quand la ligne
   manque (base vidée par un test), rien n'est gardé : on relit.
 - Le jeton change aux `save()`, `delete()` (cascades comprises), `update()`, `bulk_create()`
-  et `bulk_update()` des fermetures et des campagnes, et à chaque changement des prestations
-  d'une campagne. Une écriture en SQL direct doit appeler `toucher()`.
+  et `bulk_update()` des fermetures, des campagnes et des exigences de dossier, et à chaque
+  changement des prestations d'une campagne. Une écriture en SQL direct doit appeler `toucher()`.
 - Le jeton vaut pour une requête HTTP : oublié à son début et à sa fin, et dès que le processus
-  écrit lui-même une fermeture ou une campagne.
+  écrit lui-même une fermeture, une campagne ou une exigence de dossier.
 """
 
 import contextvars
@@ -102,16 +104,24 @@ def _sur_ecriture(sender, raw=False, **kwargs):
 
 def brancher():
     """Les signaux (appelé par EnfantsConfig.ready)."""
-    from django.db.models.signals import m2m_changed, post_delete, post_save
+    from django.db.models.signals import m2m_changed
 
     from enfants.models import Campagne, Fermeture
 
     for modele in (Fermeture, Campagne, Campagne.prestations.through):
-        post_save.connect(_sur_ecriture, sender=modele, dispatch_uid=f"revision-{modele}")
-        post_delete.connect(_sur_ecriture, sender=modele, dispatch_uid=f"revision-d-{modele}")
+        suivre(modele)
     m2m_changed.connect(_sur_m2m, sender=Campagne.prestations.through, dispatch_uid="revision-m2m")
     request_started.connect(oublier_jeton, dispatch_uid="revision-debut")
     request_finished.connect(oublier_jeton, dispatch_uid="revision-fin")
+
+
+def suivre(modele):
+    """Chaque écriture d'une instance de `modele` change le jeton (ses écritures en bloc : que
+    son gestionnaire soit un `QuerySetQuiTouche`)."""
+    from django.db.models.signals import post_delete, post_save
+
+    post_save.connect(_sur_ecriture, sender=modele, dispatch_uid=f"revision-{modele}")
+    post_delete.connect(_sur_ecriture, sender=modele, dispatch_uid=f"revision-d-{modele}")
 
 
 def _sur_m2m(sender, action, **kwargs):

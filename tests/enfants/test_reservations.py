@@ -650,3 +650,23 @@ def test_sans_exigence_de_dossier_la_reservation_se_fait(lucas, mercredi, jean):
         enfant=lucas, prestation=mercredi, jour=MERCREDI, par=jean, maintenant=AVANT
     )
     assert resultat.accepte
+
+
+def test_a_refused_day_booked_again_rewrites_the_same_journee(lucas, mercredi, jean):
+    refusee = JourneeFactory(
+        enfant=lucas, prestation=mercredi, date=MERCREDI, etat=Etat.RESERVATION_REFUSEE
+    )
+    refusee.motif = "Groupe complet"
+    refusee.save()
+    mercredi.places = 1
+    mercredi.save()
+
+    resultat = reserver(
+        enfant=lucas, prestation=mercredi, jour=MERCREDI, par=jean, maintenant=AVANT
+    )
+
+    assert resultat.accepte
+    relue = Journee.objects.get(enfant=lucas, prestation=mercredi, date=MERCREDI)
+    assert (relue.pk, relue.etat, relue.motif) == (refusee.pk, Etat.RESERVE, "")
+    assert places_occupees(prestation=mercredi, jour=MERCREDI) == 1
+    assert relue.history.first().history_change_reason == "Réservation"

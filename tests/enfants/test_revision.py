@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from enfants import revision
-from enfants.models import Campagne, Fermeture, RevisionDuCalendrier
+from enfants.models import Campagne, Fermeture, Journee, RevisionDuCalendrier
 from enfants.planning import fermetures_entre
 from tests.factories import FermetureFactory, InscriptionFactory, PrestationFactory
 from tests.outils import texte
@@ -121,3 +121,63 @@ def test_without_the_token_row_nothing_is_kept(client_dupont, lucas, mercredi):
     FermetureFactory(date_debut=MERCREDI, date_fin=MERCREDI, motif="Travaux")
     assert RevisionDuCalendrier.objects.filter(pk=1).exists()  # recréée par l'écriture
     assert "Travaux" in page_du_jour(client_dupont, lucas, mercredi)
+
+
+# --- Les exigences de dossier des prestations, sous le même jeton --------------------------------
+
+MERCREDI_SUIVANT = datetime.date(2026, 12, 16)
+RENTREE = datetime.date(2027, 1, 6)  # le premier mercredi après les vacances de Noël
+
+
+def reserver_par_la_page(client, enfant, prestation, jour):
+    """Le bouton « Réserver » : (le SQL lu, la page où il ramène)."""
+    url = reverse("enfant_planning_reserver", args=[enfant.pk, prestation.pk, jour])
+    with CaptureQueriesContext(connection) as requetes:
+        reponse = client.post(url)
+    assert reponse.status_code == 302
+    return " ".join(requete["sql"] for requete in requetes), texte(client.get(reponse.url))
+
+
+def test_a_booking_reads_the_prestation_s_requirement_once_then_sees_it_change(
+    client_dupont, lucas, mercredi
+):
+    from dossiers.models import ExigenceDossier
+    from tests.dossiers.fabriques import semer_types
+
+    semer_types()
+    revision.toucher()
+    premiere, _ = reserver_par_la_page(client_dupont, lucas, mercredi, MERCREDI)
+    seconde, _ = reserver_par_la_page(client_dupont, lucas, mercredi, MERCREDI_SUIVANT)
+    assert "dossiers_exigencedossier" in premiere
+    assert "dossiers_exigencedossier" not in seconde
+    assert Journee.objects.filter(enfant=lucas, etat=Journee.Etat.RESERVE).count() == 2
+
+    exigence = ExigenceDossier.objects.create(prestation=mercredi, dossier_complet_requis=True)
+    _, page = reserver_par_la_page(client_dupont, lucas, mercredi, RENTREE)
+    assert "demande un dossier complet" in page
+    assert not Journee.objects.filter(enfant=lucas, date=RENTREE).exists()
+
+    ExigenceDossier.objects.filter(pk=exigence.pk).update(dossier_complet_requis=False)
+    _, page = reserver_par_la_page(client_dupont, lucas, mercredi, RENTREE)
+    assert "Réservation enregistrée pour le mercredi 6 janvier" in page
+
+
+def test_a_booking_takes_eight_queries_once_the_calendar_is_read(
+    client_dupont, lucas, mercredi, django_assert_max_num_queries
+):
+    """La session (avec le compte et le jeton), les inscriptions, la transaction (deux), le
+    verrou de la prestation, la journée et les places en une requête, la journée écrite et son
+    historique."""
+    revision.toucher()
+    reserver_par_la_page(client_dupont, lucas, mercredi, MERCREDI)  # l'exigence, lue une fois
+    # Les fermetures et les campagnes du jour : lues par sa page, comme chaque parent la lit
+    # avant de réserver.
+    client_dupont.get(
+        reverse("enfant_planning_jour", args=[lucas.pk, mercredi.pk, MERCREDI_SUIVANT])
+    )
+
+    url = reverse("enfant_planning_reserver", args=[lucas.pk, mercredi.pk, MERCREDI_SUIVANT])
+    with django_assert_max_num_queries(8):
+        assert client_dupont.post(url).status_code == 302
+
+    assert Journee.objects.get(enfant=lucas, date=MERCREDI_SUIVANT).etat == Journee.Etat.RESERVE

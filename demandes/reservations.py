@@ -232,8 +232,9 @@ def _comptes_des_places(prestation_id, jour, jour_semaine):
     return Coalesce(Subquery(occupees), 0), Coalesce(Subquery(regulieres), 0)
 
 
-# Les champs d'une journée, dans l'ordre de Journee.from_db.
+# Les champs d'une journée, dans l'ordre de Journee.from_db, et la place de sa clé.
 _CHAMPS_JOURNEE = [champ.attname for champ in Journee._meta.concrete_fields]
+_RANG_CLE_JOURNEE = _CHAMPS_JOURNEE.index(Journee._meta.pk.attname)
 
 
 def _journee_et_places(*, enfant, prestation, jour):
@@ -247,8 +248,8 @@ def _journee_et_places(*, enfant, prestation, jour):
         jour_semaine=Forme(str(jour.isoweekday())),
     )[0]
     journee = None
-    if valeurs[_CHAMPS_JOURNEE.index("id")] is not None:
-        journee = Journee.from_db(Prestation.objects.db, _CHAMPS_JOURNEE, valeurs)
+    if valeurs[_RANG_CLE_JOURNEE] is not None:
+        journee = Journee.from_db(Journee.objects.db, _CHAMPS_JOURNEE, valeurs)
         journee.enfant = enfant
     return journee, occupees + regulieres
 
@@ -311,18 +312,19 @@ def _reserver(*, enfant, prestation, jour, par, maintenant, inscriptions):
         if raison:
             raise _Refus(raison)
     if not regles.peut_encore_reserver(prestation, jour, maintenant):
-        # Une journée déjà prise le dit d'abord (« déjà réservée »), comme sous le verrou.
-        _exiger_reservable(_journee(enfant, prestation, jour), inscription, enfant, jour)
         limite = regles.limite_reservation(prestation, jour)
-        raise _Refus(
+        _refuser_sauf_deja_prise(
             f"Trop tard pour réserver le {regles.jour_en_clair(jour)} : les réservations "
-            f"étaient possibles jusqu'au {regles.instant_en_clair(limite)}."
+            f"étaient possibles jusqu'au {regles.instant_en_clair(limite)}.",
+            enfant,
+            prestation,
+            jour,
+            inscription,
         )
     # La prestation peut exiger un dossier complet ou la fiche certifiée de l'année (Mon dossier).
     blocage = dossier_bloque_reservation(famille=enfant.famille, prestation=prestation, au=jour)
     if blocage:
-        _exiger_reservable(_journee(enfant, prestation, jour), inscription, enfant, jour)
-        raise _Refus(blocage)
+        _refuser_sauf_deja_prise(blocage, enfant, prestation, jour, inscription)
     prestation = _verrouiller(prestation)
     # Lue sous le verrou, avec les places : une autre demande de la famille pour ce jour a pu
     # passer, et le compte ne vaut qu'après l'attente du verrou.
@@ -359,6 +361,13 @@ def _reserver(*, enfant, prestation, jour, par, maintenant, inscriptions):
             ),
         )
     return _accorder_place(journee, par)
+
+
+def _refuser_sauf_deja_prise(raison, enfant, prestation, jour, inscription):
+    """Refuse pour `raison` ; une journée déjà prise le dit d'abord (« déjà réservée »), comme
+    sous le verrou. La journée n'est lue avant le verrou que sur ce chemin."""
+    _exiger_reservable(_journee(enfant, prestation, jour), inscription, enfant, jour)
+    raise _Refus(raison)
 
 
 def _exiger_reservable(journee, inscription, enfant, jour):

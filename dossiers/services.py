@@ -193,19 +193,15 @@ def dossier_bloque_reservation(*, famille, prestation, au):
     """Pourquoi la famille ne peut pas encore réserver la prestation pour le jour `au` (en
     français, tel qu'on le montre), ou None. La prestation l'exige dans son réglage
     (ExigenceDossier) : un dossier complet, une fiche certifiée pour l'année scolaire."""
-    exigence = next(
-        iter(
-            revision.lu_une_fois(
-                "exigence",
-                prestation.pk,
-                None,
-                lambda: _exigence_de_la_prestation(prestation_id=prestation.pk),
-            )
-        ),
+    exigences = revision.lu_une_fois(  # gardée par processus sous le jeton du calendrier
+        "exigence",
+        prestation.pk,
         None,
+        lambda: _exigence_de_la_prestation(prestation_id=prestation.pk),
     )
-    if exigence is None:
+    if not exigences:
         return None
+    exigence = exigences[0]
     if exigence.dossier_complet_requis:
         exigences = [
             e

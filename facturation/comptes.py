@@ -11,7 +11,7 @@ from functools import cached_property
 from django.db.models import DecimalField, OuterRef, Subquery, Sum
 
 from commun.requetes import compilee
-from facturation.models import ZERO, Facture, Reglement
+from facturation.models import ZERO, Facture, Reglement, TropPercu
 from familles.models import Famille
 
 
@@ -30,19 +30,23 @@ def _totaux(*, famille_id, au):
         .annotate(
             facture=_total(Facture.objects.filter(famille=OuterRef("pk"), date_facture__lte=au)),
             regle=_total(Reglement.objects.filter(famille=OuterRef("pk"), date__lte=au)),
+            rembourse=_total(
+                TropPercu.objects.filter(famille=OuterRef("pk"), date_remboursement__lte=au)
+            ),
         )
-        .values_list("facture", "regle")
+        .values_list("facture", "regle", "rembourse")
     )
 
 
 def solde_famille(*, famille, au):
-    """Ce que la famille doit au jour `au` : ses factures moins ses règlements (Decimal).
+    """Ce que la famille doit au jour `au` : ses factures moins ses règlements, plus les
+    trop-perçus que la régie lui a remboursés (Decimal).
 
-    Négatif, le solde est en faveur de la famille (un avoir, un trop-perçu). Une requête : les
-    deux sommes sont des sous-requêtes d'un même SELECT.
+    Négatif, le solde est en faveur de la famille (un avoir, un trop-perçu à rembourser). Une
+    requête : les trois sommes sont des sous-requêtes d'un même SELECT.
     """
-    ((facture, regle),) = _totaux(famille_id=famille.pk, au=au)
-    return (facture or ZERO) - (regle or ZERO)
+    ((facture, regle, rembourse),) = _totaux(famille_id=famille.pk, au=au)
+    return (facture or ZERO) - (regle or ZERO) + (rembourse or ZERO)
 
 
 @compilee
@@ -68,7 +72,8 @@ def annee_scolaire(jour):
 
 @dataclass
 class Operation:
-    """Une ligne du relevé : une facture (au débit) ou un règlement (au crédit)."""
+    """Une ligne du relevé : une facture (au débit) ou un règlement (au crédit) ; le
+    remboursement d'un trop-perçu est au débit, parmi les règlements."""
 
     FACTURE = "facture"
     REGLEMENT = "reglement"
@@ -143,17 +148,28 @@ def _factures_de_la_famille(*, famille_id):
 
 @compilee
 def _reglements_de_la_famille(*, famille_id):
-    return Reglement.objects.filter(famille_id=famille_id).select_related("regie")
+    # Le trop-perçu d'un règlement (un au plus) vient par la même requête (une jointure).
+    return Reglement.objects.filter(famille_id=famille_id).select_related("regie", "trop_percu")
+
+
+def _rembourse(reglement):
+    """Le trop-perçu remboursé du règlement, ou None."""
+    trop_percu = getattr(reglement, "trop_percu", None)
+    if trop_percu is None or trop_percu.date_remboursement is None:
+        return None
+    return trop_percu
 
 
 class Compte:
     """Toutes les factures et tous les règlements d'une famille, lus une fois (deux requêtes) :
     les années du sélecteur, l'ancien solde et le relevé d'une année s'en déduisent sans autre
-    requête. Une famille a quelques dizaines d'opérations par année scolaire."""
+    requête. Une famille a quelques dizaines d'opérations par année scolaire. Les trop-perçus
+    remboursés viennent avec leurs règlements."""
 
     def __init__(self, factures, reglements):
         self.factures = factures
         self.reglements = reglements
+        self.remboursements = [t for t in map(_rembourse, reglements) if t is not None]
 
     @classmethod
     def de_la_famille(cls, famille):
@@ -168,6 +184,7 @@ class Compte:
         jours = [
             *(facture.date_facture for facture in self.factures),
             *(reglement.date for reglement in self.reglements),
+            *(trop_percu.date_remboursement for trop_percu in self.remboursements),
             aujourdhui,
         ]
         return sorted({annee_scolaire(jour)[0].year for jour in jours}, reverse=True)
@@ -176,7 +193,10 @@ class Compte:
         """Comme solde_famille : les factures moins les règlements jusqu'au jour `au` inclus."""
         facture = sum((f.montant for f in self.factures if f.date_facture <= au), ZERO)
         regle = sum((r.montant for r in self.reglements if r.date <= au), ZERO)
-        return facture - regle
+        rembourse = sum(
+            (t.montant for t in self.remboursements if t.date_remboursement <= au), ZERO
+        )
+        return facture - regle + rembourse
 
     def releve(self, jour):
         """Le relevé de l'année scolaire qui contient `jour` (voir releve_annee_scolaire)."""
@@ -211,6 +231,22 @@ class Compte:
                     enregistree_le=reglement.date_saisie,
                     nature=Operation.REGLEMENT,
                     titre_emis=reglement.mode == Reglement.Mode.TITRE_EMIS,
+                )
+            )
+        for trop_percu in self.remboursements:
+            if not debut <= trop_percu.date_remboursement <= fin:
+                continue
+            # Le règlement (déjà lu) a ramené le solde en faveur de la famille : le
+            # remboursement le ramène d'autant, au débit.
+            operations.append(
+                Operation(
+                    numero=trop_percu.reglement.numero,
+                    date=trop_percu.date_remboursement,
+                    description=trop_percu.description_remboursement,
+                    regie=trop_percu.reglement.regie.nom,
+                    debit=trop_percu.montant,
+                    enregistree_le=trop_percu.rembourse_saisi_le,
+                    nature=Operation.REGLEMENT,
                 )
             )
         operations.sort(key=lambda op: (op.date, op.enregistree_le), reverse=True)

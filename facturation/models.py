@@ -517,3 +517,89 @@ class TransactionEnLigne(models.Model):
             *self.historique,
             {"statut": statut, "date": timezone.now().isoformat(), "detail": detail},
         ]
+
+
+# --- Les trop-perçus -------------------------------------------------------------------------
+
+
+class TropPercu(models.Model):
+    """Ce qu'un règlement a payé de plus que la facture qu'il visait : un paiement en ligne
+    confirmé par PayFiP pour une facture déjà réglée (par un autre paiement, un chèque…).
+
+    L'argent a été encaissé : le règlement est enregistré pour tout le montant, affecté à la
+    facture pour ce qui en restait, et l'excédent est ici, à rembourser par la régie. Le
+    remboursement (facturation.paiement.rembourser_trop_percu) le solde une fois pour toutes ;
+    le relevé de compte le montre au débit, ce qui ramène le solde de la famille.
+    """
+
+    class Statut(models.TextChoices):
+        A_REMBOURSER = "a_rembourser", "À rembourser"
+        REMBOURSE = "rembourse", "Remboursé"
+
+    class ModeRemboursement(models.TextChoices):
+        VIREMENT = "virement", "Virement"
+        CHEQUE = "cheque", "Chèque"
+        ESPECES = "especes", "Espèces"
+
+    reglement = models.OneToOneField(
+        Reglement,
+        on_delete=models.PROTECT,
+        related_name="trop_percu",
+        verbose_name="règlement",
+    )
+    famille = models.ForeignKey(
+        Famille, on_delete=models.PROTECT, related_name="trop_percus", verbose_name="famille"
+    )
+    facture = models.ForeignKey(
+        Facture,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="trop_percus",
+        verbose_name="facture visée",
+    )
+    montant = montant_field("montant à rembourser")
+    date = models.DateField("reçu le")
+    motif = models.CharField("motif", max_length=300, blank=True)
+    statut = models.CharField("statut", max_length=12, choices=Statut, default=Statut.A_REMBOURSER)
+    date_remboursement = models.DateField("remboursé le", null=True, blank=True)
+    mode_remboursement = models.CharField(
+        "mode de remboursement", max_length=10, choices=ModeRemboursement, blank=True
+    )
+    reference_remboursement = models.CharField(
+        "référence du remboursement",
+        max_length=100,
+        blank=True,
+        help_text="N° de mandat, de chèque, référence du virement…",
+    )
+    rembourse_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="remboursement saisi par",
+    )
+    rembourse_saisi_le = models.DateTimeField("remboursement saisi le", null=True, blank=True)
+    date_creation = models.DateTimeField("enregistré le", default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = "trop-perçu"
+        verbose_name_plural = "trop-perçus"
+        ordering = ["-date", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(montant__gt=0), name="trop_percu_montant_positif"),
+            models.CheckConstraint(
+                condition=Q(statut="a_rembourser", date_remboursement__isnull=True)
+                | Q(statut="rembourse", date_remboursement__isnull=False),
+                name="trop_percu_rembourse_date",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Trop-perçu de {self.montant} € — {self.reglement.numero}"
+
+    @property
+    def description_remboursement(self):
+        """« Remboursement du trop-perçu (règlement AL-12) », la ligne du relevé de compte."""
+        return f"Remboursement du trop-perçu (règlement {self.reglement.numero})"

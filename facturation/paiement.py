@@ -7,6 +7,15 @@ enregistrer. La ligne de la transaction est verrouillée (select_for_update) et 
 est lié une fois pour toutes : dix notifications, ou la notification et le retour ensemble,
 ne font qu'un règlement.
 
+L'argent pris est toujours enregistré : une confirmation « payée » pour une transaction déjà
+close (refusée, abandonnée, expirée) ou pour une facture déjà réglée (par un autre paiement,
+un chèque) fait son règlement, affecté à la facture pour ce qui en reste ; l'excédent devient
+un trop-perçu (TropPercu) que la régie rembourse, et la famille en est prévenue.
+
+Un paiement commencé puis laissé sans réponse ne bloque pas la facture : la page de paiement le
+dit, et recommencer (en le confirmant) clôt la transaction précédente (« abandonnée ») ; si
+PayFiP la confirme malgré tout, la règle ci-dessus s'applique.
+
 Une passerelle a deux méthodes :
 - `demarrer(transaction, *, url_notification, url_retour)` → (idop, adresse où envoyer le parent) ;
 - `verifier(donnees)` → une `Verification` (statut, montant, idop), ou `ReponseInvalide`.
@@ -19,21 +28,26 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction as db_transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from commun.requetes import compilee
-from facturation.models import ZERO, Facture, Reglement, TransactionEnLigne
+from facturation import formats
+from facturation.models import ZERO, Facture, Reglement, TransactionEnLigne, TropPercu
 from facturation.services import enregistrer_reglement
+from familles.notifications import notifier_famille
 
 logger = logging.getLogger(__name__)
 
 Statut = TransactionEnLigne.Statut
 
-# Une transaction en cours depuis moins longtemps bloque un second paiement de la facture.
+# Une transaction en cours depuis moins longtemps n'est remplacée que si le parent le confirme.
 DUREE_EN_COURS = datetime.timedelta(minutes=20)
+# Les statuts d'une transaction close : seul un paiement confirmé (« payée ») la change encore.
+CLOS = frozenset({Statut.REFUSEE, Statut.ABANDONNEE, Statut.EXPIREE})
 
 PASSERELLES = {
     "simulateur": "facturation.simulateur_payfip.PasserelleSimulateur",
@@ -43,6 +57,16 @@ PASSERELLES = {
 
 class PaiementImpossible(Exception):
     """La facture ne se paie pas en ligne ; le message s'adresse au parent."""
+
+
+class PaiementEnCours(PaiementImpossible):
+    """Un paiement de la facture est en cours : le recommencer se confirme (`remplacer`)."""
+
+    def __init__(self, transaction):
+        self.transaction = transaction
+        super().__init__(
+            f"Un paiement de la facture {transaction.facture.numero} est déjà en cours."
+        )
 
 
 class ReponseInvalide(Exception):
@@ -81,15 +105,19 @@ def raison_de_refus(facture, *, maintenant=None):
             "ne relève plus de la régie de recettes. Rapprochez-vous de la "
             f"{settings.COLLECTIVITE['tresorerie']}."
         )
-    raison = facture.raison_de_ne_pas_payer_en_ligne(maintenant, reste_a_payer=reste)
-    if raison:
-        return raison
-    if _transactions_en_cours(maintenant).filter(facture=facture).exists():
-        return (
-            f"Un paiement de la facture {facture.numero} est déjà en cours. Attendez son "
-            "résultat (quelques minutes) avant de recommencer."
-        )
-    return ""
+    return facture.raison_de_ne_pas_payer_en_ligne(maintenant, reste_a_payer=reste)
+
+
+def transaction_en_cours(facture, *, maintenant=None):
+    """La transaction de la facture commencée depuis moins de DUREE_EN_COURS et restée sans
+    réponse (la plus récente), ou None : la page de paiement l'annonce."""
+    maintenant = maintenant or timezone.now()
+    return (
+        _transactions_en_cours(maintenant)
+        .filter(facture=facture)
+        .order_by("-date_creation", "-pk")
+        .first()
+    )
 
 
 def factures_payables(*, famille, factures, maintenant=None):
@@ -146,14 +174,19 @@ def _transactions_en_cours(maintenant):
 # --- Le parcours -----------------------------------------------------------------------------
 
 
-def commencer_paiement(*, facture, email, adresse_absolue):
+def commencer_paiement(*, facture, email, adresse_absolue, remplacer=""):
     """Crée la transaction du reste à payer et renvoie (transaction, adresse de la passerelle).
 
     `adresse_absolue(chemin)` : l'adresse complète d'un chemin du portail
-    (request.build_absolute_uri). Lève PaiementImpossible si la facture ne se paie pas.
+    (request.build_absolute_uri). Lève PaiementImpossible si la facture ne se paie pas, et
+    PaiementEnCours si une transaction récente est en cours et que `remplacer` n'est pas sa
+    référence (le parent n'a pas confirmé vouloir recommencer). Les transactions en cours de
+    la facture sont alors closes (« abandonnée ») : une confirmation tardive de l'une d'elles
+    reste enregistrée (confirmer_paiement).
     """
     with db_transaction.atomic():
-        # Deux clics simultanés : le second attend le premier, puis voit sa transaction en cours.
+        # Deux clics simultanés : le second attend le premier, puis voit sa transaction en cours
+        # (et, sans la confirmation de la page, ne la remplace pas).
         facture = (
             Facture.objects.select_for_update(of=("self",))
             .select_related("famille", "regie")
@@ -164,6 +197,9 @@ def commencer_paiement(*, facture, email, adresse_absolue):
         raison = raison_de_refus(facture)
         if raison:
             raise PaiementImpossible(raison)
+        recente = transaction_en_cours(facture)
+        if recente is not None and recente.reference != remplacer:
+            raise PaiementEnCours(recente)
         transaction = TransactionEnLigne(
             facture=facture,
             montant=reste.quantize(ZERO),
@@ -171,6 +207,7 @@ def commencer_paiement(*, facture, email, adresse_absolue):
             reference=uuid.uuid4().hex,
             passerelle=settings.PAYFIP_BACKEND,
         )
+        _clore_les_transactions_en_cours(facture, remplacee_par=transaction)
         transaction.noter(Statut.EN_COURS, "demande de paiement")
         transaction.save()
     idop, url = passerelle().demarrer(
@@ -191,15 +228,38 @@ def commencer_paiement(*, facture, email, adresse_absolue):
     return transaction, url
 
 
+def _clore_les_transactions_en_cours(facture, *, remplacee_par):
+    """Les transactions en cours de la facture deviennent « abandonnées » (facture verrouillée)."""
+    for ancienne in TransactionEnLigne.objects.select_for_update().filter(
+        facture=facture, statut=Statut.EN_COURS
+    ):
+        ancienne.noter(
+            Statut.ABANDONNEE,
+            f"remplacée par un nouveau paiement (transaction {remplacee_par.reference})",
+        )
+        ancienne.save(update_fields=["statut", "historique", "date_modification"])
+        logger.info(
+            "Paiement en ligne %s abandonné : remplacé par %s",
+            ancienne.reference,
+            remplacee_par.reference,
+        )
+
+
 def confirmer_paiement(*, reference, donnees):
     """Fait confirmer par la passerelle la réponse `donnees` (notification ou retour) et
-    l'applique à la transaction `reference` ; un paiement confirmé fait un règlement, une fois.
+    l'applique à la transaction `reference` ; un paiement confirmé fait un règlement, une fois,
+    même pour une transaction close ou une facture déjà réglée (l'excédent : un trop-perçu).
+    Une transaction close ne change plus que pour « payée ».
 
     Lève TransactionEnLigne.DoesNotExist (référence inconnue) ou ReponseInvalide.
     """
     transaction = TransactionEnLigne.objects.get(reference=reference)
     verification = passerelle().verifier(donnees)  # hors verrou : un appel réseau
+    trop_percu = None
     with db_transaction.atomic():
+        # La facture d'abord, puis la transaction : l'ordre de commencer_paiement (pas
+        # d'interblocage), et deux transactions de la même facture ne se la partagent pas.
+        list(Facture.objects.select_for_update().filter(pk=transaction.facture_id).values("pk"))
         transaction = (
             TransactionEnLigne.objects.select_for_update(of=("self",))
             .select_related("facture__famille", "facture__regie")
@@ -211,6 +271,8 @@ def confirmer_paiement(*, reference, donnees):
             )
         if transaction.statut == Statut.PAYEE or verification.statut == transaction.statut:
             return transaction  # déjà traitée : une notification rejouée ne change rien
+        if transaction.statut in CLOS and verification.statut != Statut.PAYEE:
+            return transaction  # close : elle ne redevient pas « en cours »
         if verification.statut == Statut.PAYEE:
             montant = verification.montant
             # Un NaN de signalisation lève une exception à la comparaison : le refuser avant.
@@ -219,23 +281,37 @@ def confirmer_paiement(*, reference, donnees):
                     f"montant {verification.montant} au lieu de {transaction.montant} "
                     f"pour la transaction {reference}"
                 )
-            transaction.reglement = _enregistrer_le_reglement(transaction, verification)
+            transaction.reglement, trop_percu = _enregistrer_le_reglement(transaction, verification)
+        statut_precedent = transaction.statut
         transaction.reference_passerelle = (
             verification.reference_passerelle or transaction.reference_passerelle
         )
-        transaction.noter(verification.statut, verification.detail)
+        detail = verification.detail
+        if statut_precedent in CLOS:
+            detail = f"{detail} (confirmé après « {statut_precedent} »)".strip()
+        transaction.noter(verification.statut, detail)
         transaction.save()
     logger.info("Paiement en ligne %s : %s", reference, transaction.statut)
+    if trop_percu is not None:
+        logger.warning(
+            "Paiement en ligne %s : trop-perçu de %s € sur la facture %s (règlement %s), "
+            "à rembourser",
+            reference,
+            trop_percu.montant,
+            transaction.facture.numero,
+            transaction.reglement.numero,
+        )
     return transaction
 
 
 def _enregistrer_le_reglement(transaction, verification):
-    """Le règlement « Paiement en ligne (PayFiP) », affecté à la facture pour ce qui en reste
-    (un paiement reçu après un règlement au guichet reste au crédit de la famille)."""
+    """Le règlement « Paiement en ligne (PayFiP) », affecté à la facture pour ce qui en reste,
+    et le trop-perçu de l'excédent, s'il y en a un (la famille en est prévenue) ; rend
+    (règlement, trop-perçu ou None). La facture est verrouillée par l'appelant."""
     facture = transaction.facture
     reste = Facture.objects.avec_reste_a_payer().get(pk=facture.pk).reste_a_payer
     part = min(transaction.montant, max(reste, ZERO))
-    return enregistrer_reglement(
+    reglement = enregistrer_reglement(
         famille=facture.famille,
         regie=facture.regie,
         mode=Reglement.Mode.PAIEMENT_EN_LIGNE,
@@ -245,6 +321,87 @@ def _enregistrer_le_reglement(transaction, verification):
         observations=f"Transaction {transaction.reference}",
         affectations={facture: part} if part > 0 else {},
     )
+    excedent = transaction.montant - part
+    if excedent <= 0:
+        return reglement, None
+    return reglement, enregistrer_trop_percu(
+        reglement=reglement, facture=facture, montant=excedent, reste_a_payer=part
+    )
+
+
+# --- Les trop-perçus -------------------------------------------------------------------------
+
+
+def enregistrer_trop_percu(*, reglement, facture, montant, reste_a_payer):
+    """Le trop-perçu `montant` du `reglement` qui visait `facture` (sur laquelle il ne restait
+    que `reste_a_payer`), et le message à la famille (Boîte de réception et courriel)."""
+    paye = formats.euros(reglement.montant)
+    if reste_a_payer > 0:
+        motif = (
+            f"Paiement en ligne de {paye} reçu alors qu'il ne restait que "
+            f"{formats.euros(reste_a_payer)} à payer sur la facture {facture.numero}."
+        )
+    else:
+        motif = f"Paiement en ligne de {paye} reçu pour la facture {facture.numero} déjà réglée."
+    trop_percu = TropPercu.objects.create(
+        reglement=reglement,
+        famille=reglement.famille,
+        facture=facture,
+        montant=montant,
+        date=reglement.date,
+        motif=motif,
+    )
+    notifier_famille(
+        famille=reglement.famille,
+        sujet=f"Paiement reçu en trop pour la facture {facture.numero}",
+        gabarit="trop_percu",
+        contexte={
+            "trop_percu": trop_percu,
+            "reglement": reglement,
+            "facture": facture,
+            "reste_a_payer": reste_a_payer,
+        },
+    )
+    return trop_percu
+
+
+@db_transaction.atomic
+def rembourser_trop_percu(*, trop_percu, date, mode, reference="", par=None):
+    """Enregistre le remboursement du trop-perçu (une fois) : sa date, son mode, sa référence
+    et qui l'a saisi. Lève une ValidationError (en français) s'il est déjà remboursé ou si la
+    date ne convient pas ; le relevé de la famille le montre au débit."""
+    trop_percu = (
+        TropPercu.objects.select_for_update(of=("self",))
+        .select_related("reglement")
+        .get(pk=trop_percu.pk)
+    )
+    if trop_percu.statut == TropPercu.Statut.REMBOURSE:
+        raise ValidationError(
+            f"Le trop-perçu du règlement {trop_percu.reglement.numero} est déjà remboursé "
+            f"(le {trop_percu.date_remboursement:%d/%m/%Y})."
+        )
+    if date < trop_percu.date:
+        raise ValidationError(
+            f"Le remboursement ne peut pas précéder le paiement reçu le {trop_percu.date:%d/%m/%Y}."
+        )
+    if date > timezone.localdate():
+        raise ValidationError("La date du remboursement ne peut pas être dans le futur.")
+    if mode not in TropPercu.ModeRemboursement.values:
+        raise ValidationError(f"Mode de remboursement inconnu : « {mode} ».")
+    trop_percu.statut = TropPercu.Statut.REMBOURSE
+    trop_percu.date_remboursement = date
+    trop_percu.mode_remboursement = mode
+    trop_percu.reference_remboursement = reference
+    trop_percu.rembourse_par = par
+    trop_percu.rembourse_saisi_le = timezone.now()
+    trop_percu.save()
+    logger.info(
+        "Trop-perçu du règlement %s remboursé (%s €, %s)",
+        trop_percu.reglement.numero,
+        trop_percu.montant,
+        mode,
+    )
+    return trop_percu
 
 
 # --- PayFiP (eopayment, backend payfip_ws) ---------------------------------------------------

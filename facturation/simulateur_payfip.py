@@ -4,9 +4,12 @@ Il joue le rôle du site du Trésor public : sa page montre la facture et le mon
 payer, refuser ou abandonner ; puis il notifie le portail (appel direct de la fonction qui traite
 la notification) et renvoie le navigateur à l'adresse de retour, avec un `idop` comme PayFiP.
 
-Sans état : l'idop est un jeton signé (django.core.signing) qui porte la demande, puis le
-résultat. `verifier` n'accepte qu'un jeton signé par le simulateur : c'est la « confirmation
-par la passerelle ».
+L'idop est un jeton signé (django.core.signing) qui porte la demande, puis le résultat.
+`verifier` n'accepte qu'un jeton signé par le simulateur : c'est la « confirmation par la
+passerelle ». Comme celui de PayFiP, un idop ne sert qu'une fois : la page d'une opération dont
+la transaction n'est plus « en cours » (payée, refusée, abandonnée, remplacée par un nouveau
+paiement) dit qu'elle est terminée et ne notifie rien. Le simulateur lit pour cela la
+TransactionEnLigne par sa référence : il n'a pas d'autre mémoire.
 """
 
 from decimal import Decimal
@@ -99,6 +102,8 @@ def simulateur(request):
     if request.method == "GET":
         idop = request.GET.get("idop", "")
         demande = _demande(idop)
+        if not _en_cours(demande):
+            return _terminee(request, demande)
         return render(
             request,
             "facturation/paiement_simulateur.html",
@@ -109,6 +114,8 @@ def simulateur(request):
         raise Http404("Demande de paiement inconnue.")
     idop = form.cleaned_data["idop"]
     demande = _demande(idop)
+    if not _en_cours(demande):
+        return _terminee(request, demande)
     reponse = signer(
         {
             "idop": idop,
@@ -120,6 +127,23 @@ def simulateur(request):
     )
     notifier(demande["notif"], {"idop": reponse})
     return redirect(demande["retour"] + "?" + urlencode({"idop": reponse}))
+
+
+def _en_cours(demande):
+    """L'opération attend-elle encore le choix du parent ? (sa transaction est « en cours »)"""
+    return TransactionEnLigne.objects.filter(
+        reference=demande["ref"], statut=Statut.EN_COURS
+    ).exists()
+
+
+def _terminee(request, demande):
+    """La page d'une opération déjà terminée : PayFiP refuse un idop qui a déjà servi."""
+    return render(
+        request,
+        "facturation/paiement_simulateur_termine.html",
+        {"demande": demande},
+        status=409,
+    )
 
 
 def notifier(url_notification, donnees):

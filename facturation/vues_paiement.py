@@ -27,6 +27,8 @@ class PaiementForm(forms.Form):
             "invalid": "Saisissez une adresse e-mail valide, par exemple nom@exemple.fr.",
         },
     )
+    # La référence du paiement en cours que la page annonçait : recommencer le remplace.
+    remplacer = forms.CharField(required=False, max_length=32, widget=forms.HiddenInput)
 
 
 @famille_requise
@@ -38,6 +40,7 @@ def payer(request, pk):
     raison = paiement.raison_de_refus(facture)
     if raison:
         return _refus(request, facture, raison)
+    en_cours = paiement.transaction_en_cours(facture)
     # Un envoi sans aucun champ est un envoi : il dit l'adresse manquante, en français.
     donnees = request.POST if request.method == "POST" else None
     form = PaiementForm(donnees, initial={"email": request.responsable.email})
@@ -47,11 +50,23 @@ def payer(request, pk):
                 facture=facture,
                 email=form.cleaned_data["email"],
                 adresse_absolue=request.build_absolute_uri,
+                remplacer=form.cleaned_data["remplacer"],
             )
+        except paiement.PaiementEnCours as erreur:
+            # Un double clic, ou la page ouverte avant le paiement en cours : l'avertissement.
+            en_cours = erreur.transaction
+            form = PaiementForm(initial={"email": form.cleaned_data["email"]})
         except paiement.PaiementImpossible as erreur:
             return _refus(request, facture, str(erreur))
-        return redirect(url)
-    return render(request, "facturation/paiement.html", {"facture": facture, "form": form})
+        else:
+            return redirect(url)
+    if en_cours is not None:
+        form.initial["remplacer"] = en_cours.reference
+    return render(
+        request,
+        "facturation/paiement.html",
+        {"facture": facture, "form": form, "en_cours": en_cours},
+    )
 
 
 def _refus(request, facture, raison):

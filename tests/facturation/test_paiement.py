@@ -302,15 +302,21 @@ def test_un_montant_sous_le_minimum_ne_se_paie_pas_en_ligne(client_dupont, dupon
     assert "Payer en ligne" not in texte(client_dupont.get(reverse("accueil")))
 
 
-def test_un_second_paiement_attend_celui_en_cours(client_dupont, facture):
+def test_un_second_paiement_se_confirme_tant_que_le_premier_est_en_cours(client_dupont, facture):
     aller_au_simulateur(client_dupont, facture)
     reponse = client_dupont.post(url_payer(facture), {"email": "jean.dupont@wanadoo.fr"})
-    assert reponse.status_code == 403
+    assert reponse.status_code == 200
     assert "déjà en cours" in texte(reponse)
     assert TransactionEnLigne.objects.count() == 1
-    # Vingt minutes plus tard, la transaction oubliée ne bloque plus.
+    # Vingt minutes plus tard, la transaction oubliée ne demande plus de confirmation : elle
+    # est close par le nouveau paiement.
     TransactionEnLigne.objects.update(date_creation=timezone.now() - datetime.timedelta(minutes=21))
-    assert client_dupont.get(url_payer(facture)).status_code == 200
+    assert "déjà en cours" not in texte(client_dupont.get(url_payer(facture)))
+    aller_au_simulateur(client_dupont, facture)
+    assert sorted(TransactionEnLigne.objects.values_list("statut", flat=True)) == [
+        Statut.ABANDONNEE,
+        Statut.EN_COURS,
+    ]
 
 
 # --- Les boutons ------------------------------------------------------------------------------

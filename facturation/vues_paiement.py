@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from facturation import paiement
 from facturation.models import Facture, TransactionEnLigne
 from facturation.views import _get_facture_for_famille
-from familles.acces import famille_requise
+from familles.acces import famille_requise, responsable_connecte
 
 logger = logging.getLogger(__name__)
 
@@ -108,7 +108,12 @@ def notification(request, reference):
 @require_http_methods(["GET", "POST"])
 def retour(request, reference):
     """Le retour du parent depuis PayFiP. Le navigateur ne crédite rien par lui-même : sa
-    réponse est confirmée auprès de la passerelle, comme une notification."""
+    réponse est confirmée auprès de la passerelle, comme une notification.
+
+    La référence ne suffit pas à voir le paiement : seule la famille connectée qui doit la
+    facture en voit le détail (numéro, montant, adresse du reçu). Les autres (la session a
+    expiré pendant le paiement, une autre famille) lisent une page neutre ; la réponse de
+    PayFiP est confirmée quand même."""
     donnees = _donnees(request)
     try:
         if donnees["idop"]:
@@ -122,4 +127,7 @@ def retour(request, reference):
     except paiement.ReponseInvalide as erreur:
         logger.warning("Retour PayFiP refusé (%s) : %s", reference, erreur)
         return render(request, "facturation/paiement_retour.html", {"invalide": True}, status=400)
+    responsable = responsable_connecte(request)
+    if responsable is None or responsable.famille_id != transaction.facture.famille_id:
+        return render(request, "facturation/paiement_retour.html", {"neutre": True})
     return render(request, "facturation/paiement_retour.html", {"transaction": transaction})

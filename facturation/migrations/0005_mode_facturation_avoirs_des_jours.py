@@ -21,7 +21,8 @@ def verifier_les_echeances(apps, schema_editor):
             + ", ".join(fautives)
             + ". La contrainte facture_echeance_apres_periode ne peut pas être posée tant "
             "qu'elles existent ainsi ; une facture émise ne se modifie pas par le portail : "
-            "décidez de leur échéance avec le comptable public avant de relancer la migration."
+            "décidez de leur échéance avec le comptable public avant de relancer la migration "
+            "(une base de démonstration, elle, se supprime et se recrée : make run)."
         )
 
 

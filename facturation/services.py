@@ -442,6 +442,11 @@ def _creer_avoir(*, facture, lignes, date=None):
     """L'avoir qui crédite `lignes` (des LigneFacture pas encore enregistrées, de montant
     négatif) sur `facture`, dans la limite de son montant ; numéroté dans la suite de la
     régie. Les lignes reçoivent leur clé (l'appelant peut les désigner)."""
+    # La régie verrouillée d'abord : deux avoirs simultanés sur la facture se suivent, et le
+    # second compte le premier dans ce qui reste à créditer.
+    regie, rang = _reserver_numeros(
+        regie=facture.regie, nombre=1, compteur="dernier_numero_facture"
+    )
     total = -sum((ligne.montant for ligne in lignes), ZERO)
     if total <= 0:
         raise ValidationError("Le montant d'un avoir est positif.")
@@ -452,9 +457,6 @@ def _creer_avoir(*, facture, lignes, date=None):
             f"dépasseraient le montant de la facture {facture.numero} "
             f"({formats.euros(facture.montant)})."
         )
-    regie, rang = _reserver_numeros(
-        regie=facture.regie, nombre=1, compteur="dernier_numero_facture"
-    )
     jour = date or timezone.localdate()
     avoir = Facture.objects.create(
         regie=regie,
@@ -530,17 +532,17 @@ def crediter_jour(*, enfant, prestation, jour, motif, par=None, date=None):
         .order_by("pk")
         .values_list("pk")
     )
-    facture_du_jour = (
+    jour_facture = (
         JourFacture.objects.select_for_update(of=("self",))
         .filter(enfant=enfant, prestation=prestation, date=jour, ligne_avoir__isnull=True)
         .select_related("ligne__facture__regie", "ligne__facture__famille")
         .first()
     )
-    if facture_du_jour is None:
+    if jour_facture is None:
         return None
     if jour_facturable(enfant=enfant, prestation=prestation, jour=jour):
         return None
-    ligne, facture = facture_du_jour.ligne, facture_du_jour.ligne.facture
+    ligne, facture = jour_facture.ligne, jour_facture.ligne.facture
     prix = ligne.prix_unitaire
     if prix <= 0 or prix > montant_creditable(facture):
         return None
@@ -553,8 +555,8 @@ def crediter_jour(*, enfant, prestation, jour, motif, par=None, date=None):
         montant=-prix,
     )
     avoir = _creer_avoir(facture=facture, lignes=[ligne_avoir], date=date)
-    facture_du_jour.ligne_avoir = ligne_avoir
-    facture_du_jour.save(update_fields=["ligne_avoir"])
+    jour_facture.ligne_avoir = ligne_avoir
+    jour_facture.save(update_fields=["ligne_avoir"])
     return avoir
 
 

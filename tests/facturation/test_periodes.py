@@ -618,3 +618,24 @@ def test_a_credit_on_a_paid_invoice_leaves_the_family_in_credit(
     assert "Solde du compte pour l'année scolaire -4,35 €" in texte(
         client_dupont.get(reverse("releve"))
     )
+
+
+def test_the_regie_admin_shows_and_saves_the_billing_mode(client_agent, regie):
+    url = reverse("admin:facturation_regie_change", args=[regie.pk])
+
+    page = texte(client_agent.get(url))
+    reponse = client_agent.post(
+        url,
+        {
+            "nom": regie.nom,
+            "prefixe": regie.prefixe,
+            "mode_facturation": Mode.A_ECHOIR,
+            "delai_paiement_jours": 22,
+            "payfip_numcli": "",
+        },
+    )
+
+    assert "Mode de facturation" in page
+    assert reponse.status_code == 302
+    regie.refresh_from_db()
+    assert regie.mode_facturation == Mode.A_ECHOIR

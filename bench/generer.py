@@ -302,6 +302,7 @@ def generer(nombre, *, graine=2026, aujourdhui=None):
             debut=mois,
             fin=fin,
             date_facture=fin + datetime.timedelta(days=1),
+            aujourdhui=aujourdhui,
             produire_pdf=False,
             annoncer=False,
         )

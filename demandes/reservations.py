@@ -47,6 +47,7 @@ from enfants.planning import (
     journee_du_jour,
     residences,
 )
+from facturation.services import crediter_jour
 from familles.notifications import envoyer_confirmation_reservations, notifier_famille
 
 Etat = Journee.Etat
@@ -422,6 +423,9 @@ def _annuler(*, enfant, prestation, jour, par, maintenant, inscriptions):
         )
     _supprimer(journee, par, "Réservation annulée")
     _faire_avancer_liste(prestation, jour, maintenant)
+    crediter_jour(
+        enfant=enfant, prestation=prestation, jour=jour, motif="réservation annulée", par=par
+    )
     return _accepte(enfant, prestation, jour, f"Réservation annulée pour le {le_jour}.")
 
 
@@ -460,6 +464,9 @@ def _declarer_absence(*, enfant, prestation, jour, par, motif, maintenant):
         _ecrire(journee, etat_final, par, "Absence déclarée")
         if excusee:
             _faire_avancer_liste(prestation, jour, maintenant)
+            crediter_jour(
+                enfant=enfant, prestation=prestation, jour=jour, motif="absence excusée", par=par
+            )
         return _resultat(
             journee, accepte=True, message=f"Absence enregistrée pour le {le_jour} : {suite}"
         )
@@ -634,6 +641,13 @@ def _appliquer_absence(demande, agent):
     _ecrire(journee, etat, agent, raison_historique(demande))
     if etat not in Journee.ETATS_OCCUPANT_UNE_PLACE:
         _faire_avancer_liste(journee.prestation, journee.date)
+        crediter_jour(
+            enfant=journee.enfant,
+            prestation=journee.prestation,
+            jour=journee.date,
+            motif="absence excusée",
+            par=agent,
+        )
 
 
 def _retablir_avant_absence(demande, par):

@@ -6,8 +6,6 @@ saisis à la main sont les chèques, les espèces et les virements ; les autres 
 ligne, prélèvement, titre émis) viennent de leurs traitements et se consultent seulement.
 """
 
-import datetime
-
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
@@ -76,6 +74,7 @@ class RegieAdmin(admin.ModelAdmin):
     list_display = (
         "nom",
         "prefixe",
+        "mode_facturation",
         "delai_paiement_jours",
         "dernier_numero_facture",
         "dernier_numero_reglement",
@@ -87,6 +86,7 @@ class RegieAdmin(admin.ModelAdmin):
     fields = (
         "nom",
         "prefixe",
+        "mode_facturation",
         "delai_paiement_jours",
         "payfip_numcli",
         "dernier_numero_facture",
@@ -108,9 +108,10 @@ class RegieAdmin(admin.ModelAdmin):
         form = MoisForm(request.POST if "confirmer" in request.POST else None)
         if form.is_valid():
             for regie in queryset:
+                debut, fin = services.bornes_du_mois(form.cleaned_data["mois"])
                 try:
                     rapport = services.facturer_periode(
-                        regie=regie, **bornes_du_mois(form.cleaned_data["mois"]), par=request.user
+                        regie=regie, debut=debut, fin=fin, par=request.user
                     )
                 except ValidationError as erreur:
                     self.message_user(request, " ".join(erreur.messages), messages.ERROR)
@@ -127,7 +128,8 @@ class RegieAdmin(admin.ModelAdmin):
             explication=(
                 "Une facture par famille pour les jours facturables du mois (réservés, "
                 "réguliers, présents, absents facturés) pas encore facturés. Relancer la "
-                "facturation d'un mois ne refacture rien."
+                "facturation d'un mois ne refacture rien. À terme échu, un mois se facture "
+                "une fois terminé ; à échoir, au plus tard le mois suivant."
             ),
             bouton="Émettre les factures",
         )
@@ -161,24 +163,11 @@ class RegieAdmin(admin.ModelAdmin):
         )
 
 
-def bornes_du_mois(mois):
-    debut = mois.replace(day=1)
-    fin = (debut + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
-    return {"debut": debut, "fin": fin}
-
-
 class MoisForm(forms.Form):
     mois = forms.CharField(label="Mois", help_text="Par exemple 2026-11.", max_length=7)
 
     def clean_mois(self):
-        texte = self.cleaned_data["mois"].strip()
-        try:
-            annee, mois = texte.split("-")
-            return datetime.date(int(annee), int(mois), 1)
-        except ValueError:
-            raise ValidationError(
-                f"Mois invalide : « {texte} ». Indiquez l'année et le mois, par exemple 2026-11."
-            ) from None
+        return services.mois_du_texte(self.cleaned_data["mois"])
 
 
 class OrmcForm(forms.Form):

@@ -23,7 +23,17 @@ def montant_field(verbose_name, **kwargs):
 
 
 class Regie(models.Model):
-    """Une régie de recettes, qui numérote ses factures et ses règlements : « AL-36 »."""
+    """Une régie de recettes, qui numérote ses factures et ses règlements : « AL-36 ».
+
+    Son mode de facturation dit quand un mois se facture : à terme échu (par défaut), une fois
+    terminé, d'après ce qui a eu lieu ; à échoir, d'avance (au plus tard le mois suivant),
+    d'après les réservations, un jour annulé ou excusé ensuite étant crédité par un avoir
+    (services.crediter_jour).
+    """
+
+    class ModeFacturation(models.TextChoices):
+        TERME_ECHU = "terme_echu", "À terme échu (un mois se facture une fois terminé)"
+        A_ECHOIR = "a_echoir", "À échoir (un mois se facture d'avance)"
 
     nom = models.CharField("nom", max_length=100, unique=True)
     prefixe = models.CharField(
@@ -36,6 +46,17 @@ class Regie(models.Model):
         "délai de paiement (jours)",
         default=22,
         help_text="Jours entre la date de la facture et sa date d'échéance.",
+    )
+    mode_facturation = models.CharField(
+        "mode de facturation",
+        max_length=10,
+        choices=ModeFacturation,
+        default=ModeFacturation.TERME_ECHU,
+        help_text=(
+            "À terme échu, un mois se facture une fois terminé. À échoir, il se facture "
+            "d'avance, au plus tard le mois suivant ; un jour facturé puis annulé ou excusé "
+            "est crédité par un avoir."
+        ),
     )
     payfip_numcli = models.CharField(
         "numéro client PayFiP", max_length=6, blank=True, help_text="Fourni par la DGFiP."
@@ -54,6 +75,83 @@ class Regie(models.Model):
 
     def __str__(self):
         return self.nom
+
+    def raison_de_ne_pas_facturer(self, debut, fin, aujourdhui):
+        """Pourquoi la période du `debut` à la `fin` ne se facture pas encore le jour
+        `aujourdhui` (un texte pour l'agent), ou "".
+
+        À terme échu, une période se facture une fois terminée (sa fin passée). À échoir, elle
+        se facture d'avance, mais pas au-delà du mois qui suit celui d'`aujourdhui`.
+        """
+        if self.mode_facturation == self.ModeFacturation.A_ECHOIR:
+            limite = _fin_du_mois(_premier_du_mois_suivant(aujourdhui))
+            if fin <= limite:
+                return ""
+            des_le = _premier_du_mois_precedent(fin)
+            return (
+                f"{self.nom} : {_la_periode(debut, fin)} est trop loin pour être "
+                f"facturé{_e(debut, fin)} : à échoir, on facture au plus tard le mois suivant "
+                f"({_mois_en_clair(limite)}) ; {_il(debut, fin)} se facture à partir du "
+                f"{des_le:%d/%m/%Y}."
+            )
+        if fin < aujourdhui:
+            return ""
+        lendemain = fin + datetime.timedelta(days=1)
+        return (
+            f"{self.nom} : {_la_periode(debut, fin)} n'est pas terminé{_e(debut, fin)} : en "
+            f"terme échu, {_il(debut, fin)} se facture à partir du {lendemain:%d/%m/%Y}."
+        )
+
+
+MOIS = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
+
+
+def _mois_en_clair(jour):
+    return f"{MOIS[jour.month - 1]} {jour.year}"
+
+
+def _premier_du_mois_suivant(jour):
+    return (jour.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
+
+
+def _premier_du_mois_precedent(jour):
+    return (jour.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+
+
+def _fin_du_mois(jour):
+    return _premier_du_mois_suivant(jour) - datetime.timedelta(days=1)
+
+
+def _est_un_mois(debut, fin):
+    return debut.day == 1 and fin == _fin_du_mois(debut)
+
+
+def _la_periode(debut, fin):
+    """« Le mois de décembre 2026 », ou « La période du 01/12/2026 au 15/12/2026 »."""
+    if _est_un_mois(debut, fin):
+        return f"Le mois de {_mois_en_clair(debut)}"
+    return f"La période du {debut:%d/%m/%Y} au {fin:%d/%m/%Y}"
+
+
+def _e(debut, fin):
+    return "" if _est_un_mois(debut, fin) else "e"
+
+
+def _il(debut, fin):
+    return "il" if _est_un_mois(debut, fin) else "elle"
 
 
 class Tarif(models.Model):
@@ -213,6 +311,12 @@ class Facture(models.Model):
                 condition=Q(date_echeance__gte=F("date_facture")),
                 name="facture_echeance_apres_date",
             ),
+            # Une facture n'est jamais due avant la fin de la période qu'elle facture
+            # (services.date_echeance) ; un avoir, qui ne se paie pas, n'a pas cette règle.
+            models.CheckConstraint(
+                condition=Q(genre="avoir") | Q(date_echeance__gte=F("periode_fin")),
+                name="facture_echeance_apres_periode",
+            ),
             models.CheckConstraint(
                 condition=Q(genre="facture", montant__gte=0, facture_corrigee__isnull=True)
                 | Q(genre="avoir", montant__lte=0, facture_corrigee__isnull=False),
@@ -329,6 +433,11 @@ class JourFacture(models.Model):
     La contrainte d'unicité fait qu'une facturation relancée (ou deux qui se chevauchent)
     ne facture pas deux fois le même jour. Les jours « réguliers » sans Journée enregistrée
     y figurent aussi : c'est pourquoi on garde (enfant, prestation, date) et non la Journée.
+
+    Un jour facturé qui ne l'est plus (réservation annulée, absence excusée après la
+    facturation) est crédité par une ligne d'avoir (`ligne_avoir`, services.crediter_jour) :
+    il ne l'est qu'une fois, et, réservé de nouveau, il se facture de nouveau. L'unicité ne
+    vaut donc que pour les jours non crédités.
     """
 
     ligne = models.ForeignKey(
@@ -337,13 +446,23 @@ class JourFacture(models.Model):
     enfant = models.ForeignKey(Enfant, on_delete=models.PROTECT, related_name="+")
     prestation = models.ForeignKey(Prestation, on_delete=models.PROTECT, related_name="+")
     date = models.DateField("date")
+    ligne_avoir = models.ForeignKey(
+        LigneFacture,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="jours_credites",
+        verbose_name="crédité par la ligne d'avoir",
+    )
 
     class Meta:
         verbose_name = "jour facturé"
         verbose_name_plural = "jours facturés"
         constraints = [
             models.UniqueConstraint(
-                fields=["enfant", "prestation", "date"], name="jour_facture_une_fois"
+                fields=["enfant", "prestation", "date"],
+                condition=Q(ligne_avoir__isnull=True),
+                name="jour_facture_une_fois",
             ),
         ]
 

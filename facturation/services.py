@@ -83,8 +83,14 @@ def prix_unitaire(*, prestation, famille, jour):
     return prix_du_tarif(tarif, famille.quotient_familial)
 
 
-def date_echeance(*, regie, date_facture):
-    return date_facture + datetime.timedelta(days=regie.delai_paiement_jours)
+def date_echeance(*, regie, date_facture, periode_fin):
+    """La date d'échéance d'une facture : le délai de paiement de la régie compté depuis la
+    date de la facture, mais jamais avant la fin de la période facturée. À terme échu, la
+    facture suit la période et le délai s'applique seul ; à échoir, une facture de janvier
+    émise le 07/12 est due le 31/01, pas le 29/12 : la famille n'a pas à payer un mois avant
+    qu'il ne finisse, et un jour annulé pendant le mois vient en déduction (un avoir) avant
+    l'échéance. La base le garantit aussi (contrainte facture_echeance_apres_periode)."""
+    return max(date_facture + datetime.timedelta(days=regie.delai_paiement_jours), periode_fin)
 
 
 # --- Numérotation ----------------------------------------------------------------------------
@@ -146,7 +152,12 @@ def _jours_a_facturer(*, prestations, debut, fin, familles):
     Facturés : les Journées dans Journee.ETATS_FACTURES ; les jours réguliers d'une
     inscription sans Journée enregistrée, quand la prestation ouvre ce jour-là. Pas facturés :
     les autres états (absent excusé, fermeture, demandes en attente ou refusées, liste
-    d'attente) et les jours déjà facturés (JourFacture).
+    d'attente) et les jours déjà facturés (JourFacture), sauf ceux qu'un avoir a crédités
+    depuis : réservés de nouveau, ils se facturent de nouveau.
+
+    Les mêmes règles dans les deux modes de facturation : à terme échu, la période est finie
+    et ses journées disent ce qui a eu lieu ; à échoir, ce sont les réservations et les jours
+    réguliers à venir qui se facturent.
     """
     filtre_famille = {} if familles is None else {"enfant__famille__in": familles}
     journees = Journee.objects.filter(
@@ -154,7 +165,10 @@ def _jours_a_facturer(*, prestations, debut, fin, familles):
     ).values_list("enfant__famille_id", "enfant_id", "prestation_id", "date", "etat")
     deja = set(
         JourFacture.objects.filter(
-            prestation__in=prestations, date__range=(debut, fin), **filtre_famille
+            prestation__in=prestations,
+            date__range=(debut, fin),
+            ligne_avoir__isnull=True,
+            **filtre_famille,
         ).values_list("enfant_id", "prestation_id", "date")
     )
     jours = defaultdict(list)
@@ -210,9 +224,15 @@ def facturer_periode(
     familles=None,
     produire_pdf=True,
     annoncer=True,
+    aujourdhui=None,
 ):
     """Émet une facture par famille pour les jours facturables de la période auprès de la
     régie (celle du tarif en vigueur chaque jour), une ligne par enfant, prestation et prix.
+
+    La période doit se facturer selon le mode de la régie (Regie.raison_de_ne_pas_facturer,
+    au jour `aujourdhui`, par défaut aujourd'hui à Paris) : à terme échu une fois finie, à
+    échoir au plus tard le mois suivant ; sinon ValidationError et rien n'est écrit.
+    L'échéance ne précède jamais la fin de la période (date_echeance).
 
     Relancée, elle ne refacture rien : chaque jour facturé est inscrit (JourFacture, unique).
     `familles` restreint la facturation à ces familles. Le PDF de chaque facture est produit
@@ -220,10 +240,16 @@ def facturer_periode(
     """
     if fin < debut:
         raise ValidationError("La fin de la période précède son début.")
-    date_facture = date_facture or timezone.localdate()
+    if fin == datetime.date.max:
+        raise ValidationError(f"La période ne peut pas finir le {fin:%d/%m/%Y}.")
+    aujourdhui = aujourdhui or timezone.localdate()
+    date_facture = date_facture or aujourdhui
     # Le verrou de la régie d'abord : deux facturations de la même régie se suivent, la
     # seconde voit les jours facturés par la première.
     regie = Regie.objects.select_for_update().get(pk=regie.pk)
+    raison = regie.raison_de_ne_pas_facturer(debut, fin, aujourdhui)
+    if raison:
+        raise ValidationError(raison)
     rapport = RapportFacturation(regie=regie, debut=debut, fin=fin)
 
     tarifs = defaultdict(list)
@@ -261,7 +287,7 @@ def facturer_periode(
     regie, premier = _reserver_numeros(
         regie=regie, nombre=len(familles_ids), compteur="dernier_numero_facture"
     )
-    echeance = date_echeance(regie=regie, date_facture=date_facture)
+    echeance = date_echeance(regie=regie, date_facture=date_facture, periode_fin=fin)
     factures = []
     for rang, famille_id in enumerate(familles_ids, start=premier):
         lignes = par_famille[famille_id]
@@ -329,10 +355,39 @@ def _apres_emission(factures, *, produire_pdf=True, annoncer=True):
         transaction.on_commit(apres)
 
 
-def facturer_mois(*, mois, regie=None, par=None, **options):
-    """Facture le mois (une date quelconque du mois) pour une régie, ou pour toutes."""
+def bornes_du_mois(mois):
+    """(premier jour, dernier jour) du mois d'une date. Un mois hors du calendrier des dates
+    (9999-12, dont le lendemain n'existe pas) : ValidationError en français."""
     debut = mois.replace(day=1)
+    if debut.year == datetime.date.max.year and debut.month == 12:
+        raise ValidationError(
+            f"Mois invalide : « {debut:%Y-%m} » est hors du calendrier. Indiquez un mois "
+            "de facturation réel, par exemple 2026-11."
+        )
     fin = (debut + datetime.timedelta(days=32)).replace(day=1) - UN_JOUR
+    return debut, fin
+
+
+def mois_du_texte(texte):
+    """« 2026-11 » → le 1er novembre 2026 ; sinon une ValidationError en français (la
+    commande `facturer` et le formulaire de l'action « Facturer un mois… »)."""
+    texte = (texte or "").strip()
+    try:
+        annee, mois = texte.split("-")
+        debut = datetime.date(int(annee), int(mois), 1)
+    except ValueError:
+        raise ValidationError(
+            f"Mois invalide : « {texte} ». Indiquez l'année et le mois, par exemple 2026-11."
+        ) from None
+    bornes_du_mois(debut)
+    return debut
+
+
+@transaction.atomic
+def facturer_mois(*, mois, regie=None, par=None, **options):
+    """Facture le mois (une date quelconque du mois) pour une régie, ou pour toutes : toutes
+    ou aucune (une régie qui refuse le mois, selon son mode, n'en laisse facturer aucune)."""
+    debut, fin = bornes_du_mois(mois)
     regies = [regie] if regie is not None else list(Regie.objects.all())
     return [facturer_periode(regie=r, debut=debut, fin=fin, par=par, **options) for r in regies]
 
@@ -355,9 +410,6 @@ def emettre_avoir(*, facture, motif, lignes=None, montant=None, par=None, date=N
         raise ValidationError("Indiquez le motif de l'avoir.")
     if (lignes is None) == (montant is None):
         raise ValidationError("Indiquez soit les lignes à créditer, soit un montant.")
-    regie, rang = _reserver_numeros(
-        regie=facture.regie, nombre=1, compteur="dernier_numero_facture"
-    )
     if lignes is not None:
         lignes = list(lignes)
         if not lignes or any(ligne.facture_id != facture.pk for ligne in lignes):
@@ -383,14 +435,27 @@ def emettre_avoir(*, facture, motif, lignes=None, montant=None, par=None, date=N
                 montant=-montant,
             )
         ]
-    total = -sum((ligne.montant for ligne in a_crediter), ZERO)
-    deja = -sum((avoir.montant for avoir in facture.avoirs.all()), ZERO)
+    return _creer_avoir(facture=facture, lignes=a_crediter, date=date)
+
+
+def _creer_avoir(*, facture, lignes, date=None):
+    """L'avoir qui crédite `lignes` (des LigneFacture pas encore enregistrées, de montant
+    négatif) sur `facture`, dans la limite de son montant ; numéroté dans la suite de la
+    régie. Les lignes reçoivent leur clé (l'appelant peut les désigner)."""
+    # La régie verrouillée d'abord : deux avoirs simultanés sur la facture se suivent, et le
+    # second compte le premier dans ce qui reste à créditer.
+    regie, rang = _reserver_numeros(
+        regie=facture.regie, nombre=1, compteur="dernier_numero_facture"
+    )
+    total = -sum((ligne.montant for ligne in lignes), ZERO)
     if total <= 0:
         raise ValidationError("Le montant d'un avoir est positif.")
-    if total + deja > facture.montant:
+    creditable = montant_creditable(facture)
+    if total > creditable:
         raise ValidationError(
-            f"Les avoirs ({formats.euros(total + deja)}) dépasseraient le montant de la "
-            f"facture {facture.numero} ({formats.euros(facture.montant)})."
+            f"Les avoirs ({formats.euros(total + facture.montant - creditable)}) "
+            f"dépasseraient le montant de la facture {facture.numero} "
+            f"({formats.euros(facture.montant)})."
         )
     jour = date or timezone.localdate()
     avoir = Facture.objects.create(
@@ -406,10 +471,92 @@ def emettre_avoir(*, facture, motif, lignes=None, montant=None, par=None, date=N
         periode_fin=facture.periode_fin,
         montant=-total,
     )
-    for ligne in a_crediter:
+    for ligne in lignes:
         ligne.facture = avoir
-    LigneFacture.objects.bulk_create(a_crediter)
+    LigneFacture.objects.bulk_create(lignes)
     _apres_emission([avoir])
+    return avoir
+
+
+def montant_creditable(facture):
+    """Ce que les avoirs peuvent encore retirer d'une facture : son montant moins ses avoirs."""
+    return facture.montant + sum((avoir.montant for avoir in facture.avoirs.all()), ZERO)
+
+
+def jour_facturable(*, enfant, prestation, jour):
+    """Ce jour de la prestation se facture-t-il, selon les règles de `_jours_a_facturer` ?
+    Une journée dans Journee.ETATS_FACTURES, ou un jour régulier d'une inscription sans
+    journée quand la prestation ouvre. Une absence en attente du service compte comme
+    facturable : la décision dira si elle l'est encore."""
+    etat = (
+        Journee.objects.filter(enfant=enfant, prestation=prestation, date=jour)
+        .values_list("etat", flat=True)
+        .first()
+    )
+    if etat is not None:
+        return etat in Journee.ETATS_FACTURES or etat == Journee.Etat.ABSENCE_EN_ATTENTE
+    inscriptions = Inscription.objects.filter(
+        enfant=enfant, prestation=prestation, date_debut__lte=jour
+    ).filter(Q(date_fin__isnull=True) | Q(date_fin__gte=jour))
+    if not any(inscription.est_jour_regulier(jour) for inscription in inscriptions):
+        return False
+    fermetures = Fermeture.objects.filter(date_debut__lte=jour, date_fin__gte=jour)
+    return raison_de_fermeture(prestation, jour, list(fermetures)) is None
+
+
+@transaction.atomic
+def crediter_jour(*, enfant, prestation, jour, motif, par=None, date=None):
+    """Crédite un jour facturé qui ne se facture plus (une réservation annulée, une absence
+    excusée après la facturation) : un avoir sur la facture qui l'a facturé, d'une ligne
+    « Avoir : <prestation> du <jour> (<motif>) » au prix facturé, quantité -1. Rend l'avoir,
+    ou None quand il n'y a rien à créditer.
+
+    Le crédit est un avoir (et non une ligne négative sur la facture suivante) : il est émis
+    aussitôt, numéroté dans la suite de la régie, figure au relevé de compte comme un crédit
+    et diminue le reste à payer de la facture corrigée. Son PDF et son courriel partent à la
+    validation de la transaction (_apres_emission).
+
+    Rien à créditer : le jour n'a pas été facturé (ou l'est déjà crédité), il se facture
+    encore (absent facturé, absence en attente du service…), son prix est nul, ou des avoirs
+    saisis à la main ont déjà crédité la facture au-delà. Le jour facturé garde la ligne
+    d'avoir (JourFacture.ligne_avoir) : il n'est crédité qu'une fois, et se facture de
+    nouveau s'il est réservé de nouveau. Les appelants (demandes/reservations.py) l'appellent
+    après avoir changé la journée, dans leur transaction.
+    """
+    # Les régies de la prestation d'abord, comme la facturation : une facturation en cours
+    # est attendue, et ses jours facturés se voient ici (sinon un jour annulé pendant qu'elle
+    # le facture ne serait jamais crédité).
+    list(
+        Regie.objects.select_for_update()
+        .filter(pk__in=Tarif.objects.filter(prestation=prestation).values("regie"))
+        .order_by("pk")
+        .values_list("pk")
+    )
+    jour_facture = (
+        JourFacture.objects.select_for_update(of=("self",))
+        .filter(enfant=enfant, prestation=prestation, date=jour, ligne_avoir__isnull=True)
+        .select_related("ligne__facture__regie", "ligne__facture__famille")
+        .first()
+    )
+    if jour_facture is None:
+        return None
+    if jour_facturable(enfant=enfant, prestation=prestation, jour=jour):
+        return None
+    ligne, facture = jour_facture.ligne, jour_facture.ligne.facture
+    prix = ligne.prix_unitaire
+    if prix <= 0 or prix > montant_creditable(facture):
+        return None
+    ligne_avoir = LigneFacture(
+        enfant_id=enfant.pk,
+        prestation_id=prestation.pk,
+        libelle=f"Avoir : {ligne.libelle} du {jour:%d/%m/%Y} ({motif})"[:200],
+        quantite=Decimal("-1"),
+        prix_unitaire=prix,
+        montant=-prix,
+    )
+    avoir = _creer_avoir(facture=facture, lignes=[ligne_avoir], date=date)
+    jour_facture.ligne_avoir = ligne_avoir
+    jour_facture.save(update_fields=["ligne_avoir"])
     return avoir
 
 

@@ -113,6 +113,8 @@ def test_facture_changelist_filters_by_payment_state(client_agent, al36, al12, r
         rang=7,
         date_facture=datetime.date(2026, 9, 8),
         date_echeance=datetime.date(2026, 9, 30),
+        periode_debut=datetime.date(2026, 9, 1),
+        periode_fin=datetime.date(2026, 9, 30),
     )
     url = reverse("admin:facturation_facture_changelist")
 

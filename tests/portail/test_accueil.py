@@ -21,14 +21,19 @@ JOUR = datetime.timedelta(days=1)
 
 
 def facture(famille, numero, montant, emise_il_y_a, echeance_dans=12):
+    """Une facture du mois fini avant son émission (son échéance ne précède pas sa période)."""
     aujourdhui = timezone.localdate()
+    date_facture = aujourdhui - emise_il_y_a * JOUR
+    fin_du_mois_facture = date_facture.replace(day=1) - JOUR
     return FactureFactory(
         famille=famille,
         regie=RegieFactory(),
         numero=numero,
         rang=int(numero.split("-")[1]),
-        date_facture=aujourdhui - emise_il_y_a * JOUR,
+        date_facture=date_facture,
         date_echeance=aujourdhui + echeance_dans * JOUR,
+        periode_debut=fin_du_mois_facture.replace(day=1),
+        periode_fin=fin_du_mois_facture,
         montant=Decimal(montant),
     )
 

@@ -1,5 +1,3 @@
-import datetime
-
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
@@ -10,16 +8,17 @@ from facturation.models import ZERO, Regie
 def mois_de(texte):
     """« 2026-11 » → le 1er novembre 2026 ; sinon une CommandError en français."""
     try:
-        annee, mois = texte.split("-")
-        return datetime.date(int(annee), int(mois), 1)
-    except ValueError:
-        raise CommandError(
-            f"Mois invalide : « {texte} ». Indiquez l'année et le mois, par exemple 2026-11."
-        ) from None
+        return services.mois_du_texte(texte)
+    except ValidationError as erreur:
+        raise CommandError(" ".join(erreur.messages)) from None
 
 
 class Command(BaseCommand):
-    help = "Émet les factures d'un mois : une par famille et régie, pour les jours facturables."
+    help = (
+        "Émet les factures d'un mois : une par famille et régie, pour les jours facturables. "
+        "À terme échu, un mois se facture une fois terminé ; à échoir, au plus tard le mois "
+        "suivant."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--mois", required=True, help="Le mois à facturer : AAAA-MM.")

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('facturation', '0004_transactions_en_ligne'),
+        ('facturation', '0005_mode_facturation_avoirs_des_jours'),
         ('familles', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

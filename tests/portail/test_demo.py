@@ -12,8 +12,8 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 from django.db.models import DateTimeField, Sum
-from django.urls import reverse
 from django.test import RequestFactory
+from django.urls import reverse
 from django.utils import timezone
 
 from demandes.models import Demande
@@ -480,3 +480,18 @@ def test_martin_has_a_plausible_planning_with_regular_days(reglages_demo, db):
     assert grille["ALSH Mercredi journée"][24] == "R✓"  # mercredi 25
     assert grille["Restauration scolaire"][1] == "R✓"  # lundi 2, passé
     assert grille["Restauration scolaire"][29] == "Rg"  # lundi 30 : régulier, à venir
+
+
+def test_martin_is_told_why_the_overdue_invoice_has_no_payment_button(reglages_demo, db, client):
+    lancer_demo()
+    client.force_login(Utilisateur.objects.get(username="marie.martin"))
+    raison = (
+        "Date limite de paiement passée : cette facture ne se paie plus en ligne. "
+        "Rapprochez-vous de la Trésorerie de Bozel."
+    )
+
+    for page in ("accueil", "releve"):
+        contenu = " ".join(client.get(reverse(page)).content.decode().split())
+        assert "Payer en ligne la facture AL-7" not in contenu, page
+        assert "Payer en ligne la facture AL-37" in contenu, page
+        assert contenu.count(raison) == 1, page

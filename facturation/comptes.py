@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 
+from django.conf import settings
 from django.db.models import DecimalField, OuterRef, Subquery, Sum
 
 from commun.requetes import compilee
@@ -87,6 +88,8 @@ class Operation:
     enregistree_le: datetime.datetime | None = None
     nature: str = FACTURE
     facture_id: int | None = None  # pour le lien vers le PDF d'une facture ou d'un avoir
+    # Pourquoi cette facture impayée n'a pas de bouton « Payer en ligne » (voir plus bas).
+    raison_sans_paiement: str = ""
     titre_emis: bool = False  # recouvrement confié au Trésor public
 
     @property
@@ -140,10 +143,29 @@ def releve_annee_scolaire(*, famille, jour):
     return Compte.de_la_famille(famille).releve(jour)
 
 
-# L'ordre par défaut des modèles départage les opérations du même jour, comme avant.
+def raison_sans_paiement_en_ligne(facture, *, famille, maintenant):
+    """Ce que le parent lit à la place du bouton « Payer en ligne » d'une facture impayée
+    (annotée de `reste_a_payer`, de la `famille` déjà chargée), ou "" : une facture réglée ou
+    un avoir n'ont rien à dire. Court, pour une cellule de tableau ; la date limite passée
+    renvoie vers la Trésorerie, comme le guide. Sans requête."""
+    if facture.genre != Facture.Genre.FACTURE or facture.reste_a_payer <= 0:
+        return ""
+    if maintenant >= facture.fin_du_paiement_en_ligne():
+        return (
+            "Date limite de paiement passée : cette facture ne se paie plus en ligne. "
+            f"Rapprochez-vous de la {settings.COLLECTIVITE['tresorerie']}."
+        )
+    facture.famille = famille
+    return facture.raison_de_ne_pas_payer_en_ligne(maintenant, reste_a_payer=facture.reste_a_payer)
+
+
+# L'ordre par défaut des modèles départage les opérations du même jour, comme avant. Le reste
+# à payer vient dans la même requête : le relevé dit pourquoi une facture ne se paie pas.
 @compilee
 def _factures_de_la_famille(*, famille_id):
-    return Facture.objects.filter(famille_id=famille_id).select_related("regie")
+    return (
+        Facture.objects.filter(famille_id=famille_id).avec_reste_a_payer().select_related("regie")
+    )
 
 
 @compilee

@@ -9,7 +9,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
-from facturation.comptes import Compte, annee_scolaire
+from facturation.comptes import Compte, annee_scolaire, raison_sans_paiement_en_ligne
 from facturation.models import Facture
 from facturation.paiement import factures_payables
 from facturation.pdf import PdfAltere, archiver_pdf, lire_pdf_archive, nom_du_pdf
@@ -61,9 +61,20 @@ def releve(request):
     operations = releve.operations_de(vue)
     # Le bouton « Payer en ligne » des factures affichées.
     affichees = {op.facture_id for op in operations if op.facture_id}
+    maintenant = timezone.now()
     payables = factures_payables(
-        famille=request.famille, factures=[f for f in releve.factures if f.pk in affichees]
+        famille=request.famille,
+        factures=[f for f in releve.factures if f.pk in affichees],
+        maintenant=maintenant,
     )
+    # À la place du bouton absent d'une facture impayée : pourquoi (sans requête).
+    raisons = {
+        f.pk: raison_sans_paiement_en_ligne(f, famille=request.famille, maintenant=maintenant)
+        for f in releve.factures
+        if f.pk in affichees and f.pk not in payables
+    }
+    for operation in operations:
+        operation.raison_sans_paiement = raisons.get(operation.facture_id, "")
     return render(
         request,
         "facturation/releve.html",

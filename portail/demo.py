@@ -32,17 +32,16 @@ from enfants.models import (
 )
 from enfants.regles import raison_de_fermeture
 from facturation.models import (
-    Affectation,
     Facture,
     LigneFacture,
     Regie,
-    Reglement,
     Tarif,
     TrancheQuotient,
 )
 from facturation.pdf import archiver_pdf
 from familles.models import Document, Famille, Message, Responsable, Utilisateur
 from portail.demo_dossier import construire_dossiers
+from portail.demo_historique import construire_historique
 from portail.groupes import AGENTS, AGENTS_SANITAIRES, creer_groupes
 
 # Les comptes de démonstration : (identifiant, mot de passe, rôle affiché).
@@ -106,10 +105,17 @@ def instant(jour, heure=9, minute=0):
 
 
 @transaction.atomic
-def construire_demo(aujourdhui=None):
-    """Construit (ou remet en état) la démonstration ; renvoie les comptes de ses objets."""
-    aujourdhui = aujourdhui or timezone.localdate()
+def construire_demo(aujourdhui=None, maintenant=None):
+    """Construit (ou remet en état) la démonstration ; renvoie les comptes de ses objets.
+
+    Rien n'y est daté après `maintenant` (l'instant présent, ou 18 h le jour `aujourdhui`
+    donné)."""
+    if aujourdhui is None:
+        maintenant = maintenant or timezone.now()
+        aujourdhui = timezone.localdate(maintenant)
+    maintenant = maintenant or instant(aujourdhui, 18)
     rentree = debut_annee_scolaire(aujourdhui)
+    precedente = rentree.replace(year=rentree.year - 1)
 
     groupes = creer_groupes()
     agent = _compte(
@@ -122,19 +128,34 @@ def construire_demo(aujourdhui=None):
     agent.groups.set([groupes[AGENTS], groupes[AGENTS_SANITAIRES]])
     agent.user_permissions.clear()  # ses droits sont ceux de ses groupes, rien de plus
 
-    prestations, regie = _accueil(rentree)
-    dupont, lucas = _dupont()
-    martin, emma = _martin()
+    prestations, regie = _accueil((precedente, rentree))
+    cree_le = instant(precedente - datetime.timedelta(days=12), 10)
+    dupont, lucas = _dupont(cree_le)
+    martin, emma = _martin(cree_le)
 
-    _planning_dupont(lucas, dupont, prestations, rentree, aujourdhui, agent)
-    _planning_martin(emma, martin, prestations, rentree, aujourdhui)
-    _factures(regie, dupont, lucas, martin, emma, prestations, aujourdhui)
+    # Inscrits depuis la rentrée de l'an dernier : le planning du mois courant (jamais
+    # facturé), puis ce qui a été facturé et réglé avant (portail/demo_historique.py).
+    _planning_dupont(lucas, dupont, prestations, precedente, aujourdhui, agent, maintenant)
+    _planning_martin(emma, martin, prestations, precedente, aujourdhui)
+    construire_historique(
+        regie=regie,
+        dupont=dupont,
+        lucas=lucas,
+        martin=martin,
+        emma=emma,
+        prestations=prestations,
+        aujourdhui=aujourdhui,
+        maintenant=maintenant,
+        agent=agent,
+    )
     _messages(dupont, agent, aujourdhui)
-    _demandes(dupont, martin, agent, aujourdhui)
+    _demandes(dupont, martin, agent, aujourdhui, maintenant)
     _documents(settings.COLLECTIVITE)
     _campagne(prestations, aujourdhui)
     # --- Mon dossier : les documents du dossier annuel (portail/demo_dossier.py) ---
-    construire_dossiers(dupont=dupont, lucas=lucas, agent=agent, aujourdhui=aujourdhui)
+    construire_dossiers(
+        dupont=dupont, lucas=lucas, agent=agent, aujourdhui=aujourdhui, maintenant=maintenant
+    )
     # --- Fin de Mon dossier ---
     _deverrouiller_comptes()
     # Les PDF des factures de la démonstration, archivés comme à l'émission (une seule fois).
@@ -176,7 +197,9 @@ def _deverrouiller_comptes():
 # --- Structures, prestations, régie et tarifs --------------------------------------------------
 
 
-def _accueil(rentree):
+def _accueil(rentrees):
+    """Les structures, les prestations, la régie ; un tarif par prestation et par rentrée (les
+    mêmes prix l'an dernier et cette année)."""
     structures = {
         nom: enregistrer(Structure, {"nom": nom}, ordre=ordre, adresse=adresse, telephone="")
         for nom, ordre, adresse in STRUCTURES
@@ -205,20 +228,21 @@ def _accueil(rentree):
             validation_automatique=periode != "vacances",
         )
         prestations[nom] = prestation
-        tarif = enregistrer(
-            Tarif,
-            {"prestation": prestation, "date_debut": rentree},
-            regie=regie,
-            mode=Tarif.Mode.QUOTIENT if tranches else Tarif.Mode.FORFAIT,
-            prix_unitaire=Decimal(prix),
-        )
-        for qf_min, qf_max, prix_tranche in tranches or ():
-            enregistrer(
-                TrancheQuotient,
-                {"tarif": tarif, "qf_min": qf_min},
-                qf_max=qf_max,
-                prix_unitaire=Decimal(prix_tranche),
+        for rentree in rentrees:
+            tarif = enregistrer(
+                Tarif,
+                {"prestation": prestation, "date_debut": rentree},
+                regie=regie,
+                mode=Tarif.Mode.QUOTIENT if tranches else Tarif.Mode.FORFAIT,
+                prix_unitaire=Decimal(prix),
             )
+            for qf_min, qf_max, prix_tranche in tranches or ():
+                enregistrer(
+                    TrancheQuotient,
+                    {"tarif": tarif, "qf_min": qf_min},
+                    qf_max=qf_max,
+                    prix_unitaire=Decimal(prix_tranche),
+                )
     return prestations, regie
 
 
@@ -268,10 +292,11 @@ def _campagne(prestations, aujourdhui):
 # --- Les familles ------------------------------------------------------------------------------
 
 
-def _dupont():
+def _dupont(cree_le):
     famille = enregistrer(
         Famille,
         {"numero": "1001001819331"},
+        date_creation=cree_le,
         titulaire_compte="DUPONT JEAN",
         organisme_rattachement=Famille.Organisme.AUCUN,
     )
@@ -312,6 +337,7 @@ def _dupont():
     lucas = enregistrer(
         Enfant,
         {"famille": famille, "prenom": "Lucas"},
+        date_creation=cree_le,
         nom="DUPONT",
         sexe=Enfant.Sexe.GARCON,
         date_naissance=datetime.date(2017, 3, 12),
@@ -343,10 +369,11 @@ def _dupont():
     return famille, lucas
 
 
-def _martin():
+def _martin(cree_le):
     famille = enregistrer(
         Famille,
         {"numero": "1001001820442"},
+        date_creation=cree_le,
         titulaire_compte="MARTIN MARIE",
         organisme_rattachement=Famille.Organisme.CAF,
         numero_allocataire="7350123",
@@ -375,6 +402,7 @@ def _martin():
     emma = enregistrer(
         Enfant,
         {"famille": famille, "prenom": "Emma"},
+        date_creation=cree_le,
         nom="MARTIN",
         sexe=Enfant.Sexe.FILLE,
         date_naissance=datetime.date(2016, 9, 3),
@@ -449,7 +477,7 @@ def _semaine_de_vacances(prestation, debut, fin):
     return [jour for jour in jours if jour.isocalendar()[:2] == semaine]
 
 
-def _planning_dupont(lucas, dupont, prestations, rentree, aujourdhui, agent):
+def _planning_dupont(lucas, dupont, prestations, rentree, aujourdhui, agent, maintenant):
     """Lucas : tout le mois courant, comme la grille du guide, et le début du mois suivant."""
     p = prestations
     _inscrire(lucas, dupont.titulaire, prestations, prestations, rentree)
@@ -481,10 +509,10 @@ def _planning_dupont(lucas, dupont, prestations, rentree, aujourdhui, agent):
         for jour in _jours_ouverts(p[nom], suivant, quinzaine):
             _journee(lucas, p[nom], jour, Etat.RESERVE)
 
-    _demandes_du_planning(lucas, dupont, p, aujourdhui, agent)
+    _demandes_du_planning(lucas, dupont, p, aujourdhui, agent, maintenant)
 
 
-def _demandes_du_planning(lucas, dupont, prestations, aujourdhui, agent):
+def _demandes_du_planning(lucas, dupont, prestations, aujourdhui, agent, maintenant):
     """Une réservation refusée (le premier jour de garderie à venir) et une réservation en
     attente du service (la semaine prochaine), écrites comme le service des réservations les
     écrit : la journée et sa demande."""
@@ -530,7 +558,7 @@ def _demandes_du_planning(lucas, dupont, prestations, aujourdhui, agent):
         valeurs_demandees={"etat": Etat.RESERVE},
         commentaire="",
         demandeur=jean,
-        date_demande=instant(aujourdhui, 7, 50),
+        date_demande=min(instant(aujourdhui, 7, 50), maintenant),
         decidee_par=None,
         decidee_le=None,
         motif_refus="",
@@ -601,93 +629,6 @@ def _remettre_facture(cles, **valeurs):
     return facture
 
 
-def _factures(regie, dupont, lucas, martin, emma, prestations, aujourdhui):
-    """AL-12 (243,20 €, payée par le chèque AL-228) et AL-36 (120,60 €, à payer) pour les
-    Dupont, comme le relevé du guide ; pour les Martin, AL-37 à payer et AL-7 échue."""
-    p = prestations
-    d = Decimal
-    mois = premier_du_mois(aujourdhui, 0 if aujourdhui.day >= 8 else -1)  # le mois M
-    le_8 = mois.replace(day=8)
-    echeance = max(dernier_du_mois(mois), aujourdhui + datetime.timedelta(days=7))
-
-    al12 = _facture(
-        regie,
-        dupont,
-        12,
-        le_8,
-        le_8 + datetime.timedelta(days=regie.delai_paiement_jours),
-        premier_du_mois(mois, -2),
-        premier_du_mois(mois) - datetime.timedelta(days=1),
-        [
-            (lucas, p["Restauration scolaire"], d("26"), d("4.20")),
-            (lucas, p["ALSH Mercredi journée"], d("6"), d("15.00")),
-            (lucas, p["ALSH Mercredi après-midi"], d("2"), d("8.50")),
-            (lucas, p["Garderie matin"], d("15"), d("1.80")),
-        ],
-    )
-    _facture(
-        regie,
-        dupont,
-        36,
-        le_8,
-        echeance,
-        mois,
-        dernier_du_mois(mois),
-        [
-            (lucas, p["Restauration scolaire"], d("12"), d("4.20")),
-            (lucas, p["ALSH Mercredi journée"], d("3"), d("15.00")),
-            (lucas, p["Garderie matin"], d("14"), d("1.80")),
-        ],
-    )
-    cheque = enregistrer(
-        Reglement,
-        {"numero": f"{regie.prefixe}-228"},
-        regie=regie,
-        famille=dupont,
-        date=le_8,
-        mode=Reglement.Mode.CHEQUE,
-        montant=al12.montant,
-        reference="0001234",
-    )
-    enregistrer(Affectation, {"reglement": cheque, "facture": al12}, montant=al12.montant)
-
-    # Martin : quotient familial 820, la journée du mercredi à 12,50 €.
-    _facture(
-        regie,
-        martin,
-        37,
-        le_8,
-        echeance,
-        mois,
-        dernier_du_mois(mois),
-        [
-            (emma, p["Restauration scolaire"], d("14"), d("4.20")),
-            (emma, p["ALSH Mercredi journée"], d("2"), d("12.50")),
-        ],
-    )
-    ancien = premier_du_mois(mois, -2)
-    ancien_le_8 = ancien.replace(day=8)
-    _facture(
-        regie,
-        martin,
-        7,
-        ancien_le_8,
-        ancien_le_8 + datetime.timedelta(days=regie.delai_paiement_jours),
-        ancien,
-        dernier_du_mois(ancien),
-        [
-            (emma, p["Restauration scolaire"], d("16"), d("4.20")),
-            (emma, p["ALSH Mercredi journée"], d("3"), d("12.50")),
-        ],
-    )
-
-    # Les compteurs de la régie suivent les numéros donnés.
-    regie.refresh_from_db()
-    regie.dernier_numero_facture = max(regie.dernier_numero_facture, 37)
-    regie.dernier_numero_reglement = max(regie.dernier_numero_reglement, 228)
-    regie.save(update_fields=["dernier_numero_facture", "dernier_numero_reglement"])
-
-
 # --- Messages, demandes, documents -----------------------------------------------------------
 
 
@@ -727,7 +668,7 @@ def _messages(dupont, agent, aujourdhui):
     )
 
 
-def _demandes(dupont, martin, agent, aujourdhui):
+def _demandes(dupont, martin, agent, aujourdhui, maintenant):
     """Une demande en attente pour les Dupont (la liste des demandes de l'agent n'est pas
     vide) et une demande déjà acceptée pour les Martin."""
     type_responsable = ContentType.objects.get_for_model(Responsable)
@@ -745,7 +686,7 @@ def _demandes(dupont, martin, agent, aujourdhui):
         valeurs_actuelles={"telephone_mobile": "", "autorisation_sms": False},
         valeurs_demandees={"telephone_mobile": "06 11 22 33 44", "autorisation_sms": True},
         demandeur=jean.utilisateur,
-        date_demande=instant(aujourdhui, 8, 40),
+        date_demande=min(instant(aujourdhui, 8, 40), maintenant),
         decidee_par=None,
         decidee_le=None,
     )

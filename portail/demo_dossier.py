@@ -24,7 +24,7 @@ MOTIF_GARDE = (
 )
 
 
-def construire_dossiers(*, dupont, lucas, agent, aujourdhui):
+def construire_dossiers(*, dupont, lucas, agent, aujourdhui, maintenant):
     """Les pièces des Dupont et leurs demandes, décidées ou en attente."""
     from portail.demo import enregistrer, instant, pdf_simple  # la démonstration nous appelle
 
@@ -49,14 +49,17 @@ def construire_dossiers(*, dupont, lucas, agent, aujourdhui):
             contenu = pdf_simple([nom, "", f"Famille DUPONT — {date_document:%d/%m/%Y}"])
             chemin = default_storage.save(chemin, ContentFile(contenu))
         decidee = statut != PieceDossier.Statut.EN_ATTENTE
-        decision = instant(depot + datetime.timedelta(days=1), 9, 30) if decidee else None
+        depose = min(instant(depot, 20, 10), maintenant)
+        decision = (
+            min(instant(depot + datetime.timedelta(days=1), 9, 30), maintenant) if decidee else None
+        )
         motif = MOTIF_GARDE if statut == PieceDossier.Statut.REFUSEE else ""
         piece = enregistrer(
             PieceDossier,
             {"famille": dupont, "type_document": type_document, "enfant": enfant},
             fichier=chemin,
             date_document=date_document,
-            deposee_le=instant(depot, 20, 10),
+            deposee_le=depose,
             deposee_par=jean,
             statut=statut,
             valable_jusquau=(
@@ -85,7 +88,7 @@ def construire_dossiers(*, dupont, lucas, agent, aujourdhui):
                 "fichier": piece.nom_fichier,
             },
             demandeur=jean,
-            date_demande=instant(depot, 20, 10),
+            date_demande=depose,
             decidee_par=agent if decidee else None,
             decidee_le=decision,
             motif_refus=motif,

@@ -5,8 +5,10 @@ requête, pour l'accueil). Le relevé reçoit de sa vue les id de ses factures p
 (paiement.factures_payables)."""
 
 from django import template
+from django.utils import timezone
 
 from facturation import paiement
+from facturation.comptes import raison_sans_paiement_en_ligne
 
 register = template.Library()
 
@@ -23,3 +25,13 @@ def payable_en_ligne(context, facture):
         and facture.famille_id == famille.pk
         and (paiement.est_payable(facture, famille))
     )
+
+
+@register.simple_tag(takes_context=True)
+def raison_sans_paiement(context, facture):
+    """Pourquoi une facture impayée (annotée de reste_a_payer) n'a pas de bouton « Payer en
+    ligne », ou "" ; sans requête."""
+    famille = _famille(context)
+    if famille is None or facture.famille_id != famille.pk:
+        return ""
+    return raison_sans_paiement_en_ligne(facture, famille=famille, maintenant=timezone.now())

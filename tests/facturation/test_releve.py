@@ -10,7 +10,7 @@ from django.utils import timezone
 from facturation.comptes import Compte, annee_scolaire, releve_annee_scolaire, solde_famille
 from facturation.models import Facture, Reglement
 from familles.models import Utilisateur
-from tests.factories import FactureFactory, RegieFactory, ReglementFactory
+from tests.factories import AffectationFactory, FactureFactory, RegieFactory, ReglementFactory
 from tests.outils import texte
 
 AUJOURDHUI = timezone.localdate()
@@ -283,7 +283,10 @@ def test_un_titre_emis_conseille_de_contacter_la_tresorerie(client_dupont, dupon
 
 
 def test_sans_titre_emis_pas_de_conseil(client_dupont, compte_du_guide):
-    assert "Trésorerie" not in texte(client_dupont.get(reverse("releve")))
+    page = texte(client_dupont.get(reverse("releve")))
+
+    assert "Titre émis" not in page
+    assert "a été confié au Trésor public" not in page
 
 
 def test_chaque_facture_du_releve_a_son_lien_pdf_et_pas_les_reglements(
@@ -328,3 +331,43 @@ def test_le_releve_de_la_demonstration_montre_les_chiffres_du_guide(db, client, 
     assert "Solde du compte pour l'année scolaire 120,60 €" in page
     assert "Règlement : Chèque Régie garderie ALSH 243,20 €" in page
     assert "AL-36" in page and "AL-12" in page
+
+
+# --- Une facture échue : pas de bouton, et pourquoi ------------------------------------------
+
+RAISON_ECHUE = (
+    "Date limite de paiement passée : cette facture ne se paie plus en ligne. "
+    "Rapprochez-vous de la Trésorerie de Bozel."
+)
+
+
+def test_une_facture_echue_et_impayee_dit_pourquoi_elle_ne_se_paie_plus_en_ligne(
+    client_martin, martin
+):
+    echue = facture(martin, "AL-7", "92.70", max(DEBUT, AUJOURDHUI - datetime.timedelta(days=40)))
+    Facture.objects.filter(pk=echue.pk).update(date_echeance=AUJOURDHUI - datetime.timedelta(1))
+    payee = facture(martin, "AL-8", "10.00", echue.date_facture)
+    Facture.objects.filter(pk=payee.pk).update(date_echeance=echue.date_echeance)
+    AffectationFactory(
+        reglement=reglement(martin, "AL-300", "10.00", echue.date_facture),
+        facture=payee,
+        montant=Decimal("10.00"),
+    )
+
+    page = texte(client_martin.get(reverse("releve")))
+
+    assert "Payer en ligne la facture AL-7" not in page
+    assert page.count(RAISON_ECHUE) == 1  # AL-7 ; AL-8, réglée, n'a rien à dire
+
+
+def test_la_raison_n_ajoute_aucune_requete_au_releve(
+    client_martin, martin, django_assert_max_num_queries
+):
+    for rang in range(100, 130):
+        f = facture(martin, f"AL-{rang}", "10.00", DEBUT)
+        Facture.objects.filter(pk=f.pk).update(date_echeance=AUJOURDHUI - datetime.timedelta(1))
+
+    with django_assert_max_num_queries(5):
+        page = texte(client_martin.get(reverse("releve")))
+
+    assert page.count(RAISON_ECHUE) == 30

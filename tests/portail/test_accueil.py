@@ -179,3 +179,35 @@ def test_l_accueil_tient_en_douze_requetes_quel_que_soit_le_nombre_de_factures(
         reponse = client_dupont.get(reverse("accueil"))
 
     assert "Total : 400,00 €" in texte(reponse)
+
+
+# --- Une facture échue : pas de bouton, et pourquoi ------------------------------------------
+
+RAISON_ECHUE = (
+    "Date limite de paiement passée : cette facture ne se paie plus en ligne. "
+    "Rapprochez-vous de la Trésorerie de Bozel."
+)
+
+
+def test_une_facture_echue_dit_pourquoi_elle_ne_se_paie_plus_en_ligne(client_martin, martin):
+    facture(martin, "AL-7", "92.70", emise_il_y_a=60, echeance_dans=-30)
+    facture(martin, "AL-37", "78.50", emise_il_y_a=2)
+
+    page = texte(client_martin.get(reverse("accueil")))
+
+    assert "Payer en ligne la facture AL-7" not in page
+    assert f"AL-7 {(timezone.localdate() - 60 * JOUR):%d/%m/%Y}" in page
+    assert page.count(RAISON_ECHUE) == 1  # pour AL-7 seulement : AL-37 a son bouton
+    assert page.index("AL-7") < page.index(RAISON_ECHUE) < page.index("AL-37")
+
+
+def test_la_raison_n_ajoute_aucune_requete_a_l_accueil(
+    client_martin, martin, django_assert_max_num_queries
+):
+    for rang in range(100, 140):
+        facture(martin, f"AL-{rang}", "10.00", emise_il_y_a=60, echeance_dans=-30)
+
+    with django_assert_max_num_queries(12):
+        page = texte(client_martin.get(reverse("accueil")))
+
+    assert page.count(RAISON_ECHUE) == 40

@@ -3,6 +3,7 @@ jamais sur une configuration de production."""
 
 import datetime
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -10,16 +11,18 @@ from django.apps import apps
 from django.contrib.auth import authenticate
 from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
-from django.db.models import Sum
+from django.db.models import DateTimeField, Sum
 from django.test import RequestFactory
+from django.urls import reverse
 from django.utils import timezone
 
 from demandes.models import Demande
 from enfants.models import Enfant, Journee
 from enfants.planning import construire_planning
-from facturation.models import Facture, Reglement
+from facturation.models import Facture, JourFacture, Reglement
+from facturation.services import facturer_mois
 from familles.models import Document, Famille, Message, Utilisateur
-from portail.demo import construire_demo, debut_annee_scolaire
+from portail.demo import construire_demo, debut_annee_scolaire, premier_du_mois
 from portail.groupes import AGENTS, AGENTS_SANITAIRES
 
 LOGINS = {"jean.dupont": "Bonbons2015", "marie.martin": "Martin2015", "agent": "Vanoise2015"}
@@ -66,7 +69,7 @@ def test_demo_prints_a_summary_and_the_logins(reglages_demo, db):
     sortie = lancer_demo()
 
     lignes = sortie.splitlines()
-    assert lignes[0] == ("Démonstration prête : 2 familles, 2 enfants, 7 prestations, 4 factures.")
+    assert lignes[0] == ("Démonstration prête : 2 familles, 2 enfants, 7 prestations, 10 factures.")
     for identifiant, mot_de_passe in LOGINS.items():
         assert f"{identifiant} / {mot_de_passe}" in sortie
 
@@ -163,7 +166,7 @@ def test_dupont_invoices_match_the_seed_statement(reglages_demo, db):
     assert al36.montant == Decimal("120.60")
     assert al36.reste_a_payer == Decimal("120.60")
     assert al36.date_echeance >= aujourdhui
-    assert al36.date_facture.day == 8
+    assert al36.periode_fin < al36.date_facture <= aujourdhui  # à terme échu
     assert al12.montant == Decimal("243.20")
     assert al12.reste_a_payer == 0
     for f in (al36, al12):
@@ -182,10 +185,10 @@ def test_dupont_invoices_match_the_seed_statement(reglages_demo, db):
 
 
 def test_dupont_statement_of_the_school_year(reglages_demo, db):
-    """Le relevé du guide : débit 363,80, crédit 243,20, solde 120,60 (date fixe : le mois
-    facturé tombe dans l'année scolaire en cours)."""
-    construire_demo(aujourdhui=datetime.date(2026, 11, 26))
-    debut = debut_annee_scolaire(datetime.date(2026, 11, 26))
+    """Le relevé du guide : débit 363,80, crédit 243,20, solde 120,60 (date fixe : les mois
+    facturés tombent dans l'année scolaire en cours)."""
+    construire_demo(aujourdhui=datetime.date(2026, 12, 10))
+    debut = debut_annee_scolaire(datetime.date(2026, 12, 10))
     fin = debut.replace(year=debut.year + 1) - datetime.timedelta(days=1)
     dupont = Famille.objects.get(numero="1001001819331")
 
@@ -212,7 +215,106 @@ def test_demo_dates_stay_consistent_all_year(reglages_demo, db, aujourdhui):
     al36 = Facture.objects.get(numero="AL-36")
     assert al36.date_facture <= aujourdhui
     assert al36.date_echeance >= aujourdhui + datetime.timedelta(days=7)
-    assert al36.periode_debut <= al36.date_facture <= al36.periode_fin
+    assert al36.periode_fin < al36.date_facture  # le mois dernier, facturé à terme échu
+    assert al36.periode_debut == premier_du_mois(aujourdhui, -1)
+
+
+def mois_factures():
+    """Le 1er de chaque mois que touche une facture de la démonstration."""
+    mois = set()
+    for debut, fin in Facture.objects.values_list("periode_debut", "periode_fin"):
+        jour = debut.replace(day=1)
+        while jour <= fin:
+            mois.add(jour)
+            jour = premier_du_mois(jour, 1)
+    return sorted(mois)
+
+
+def test_rebilling_any_month_the_demo_billed_bills_nothing(reglages_demo, db):
+    """Le défaut : « Facturer un mois » sur le mois dernier refacturait les jours d'AL-37."""
+    lancer_demo()
+    aujourdhui = timezone.localdate()
+    mois = mois_factures()
+    assert premier_du_mois(aujourdhui, -1) in mois
+    assert len(mois) >= 12  # l'année précédente et celle-ci
+    avant = Facture.objects.count()
+
+    for premier in mois:
+        rapports = facturer_mois(mois=premier, produire_pdf=False, annoncer=False)
+        assert [r.numeros for r in rapports] == [[]], premier
+
+    assert Facture.objects.count() == avant
+
+
+@pytest.mark.parametrize("aujourdhui", [datetime.date(2026, 12, 7), datetime.date(2026, 12, 10)])
+def test_each_billed_day_is_a_journee_and_a_jour_facture(reglages_demo, db, aujourdhui):
+    construire_demo(aujourdhui=aujourdhui)
+
+    for f in Facture.objects.prefetch_related("lignes__jours"):
+        for ligne in f.lignes.all():
+            jours = [j.date for j in ligne.jours.all()]
+            assert len(jours) == ligne.quantite, (f.numero, ligne.libelle)
+            assert all(f.periode_debut <= jour <= f.periode_fin for jour in jours)
+            facturables = Journee.objects.filter(
+                enfant=ligne.enfant,
+                prestation=ligne.prestation,
+                date__in=jours,
+                etat__in=Journee.ETATS_FACTURES,
+            )
+            assert facturables.count() == len(jours), (f.numero, ligne.libelle)
+    assert JourFacture.objects.count() > 500
+
+
+def test_the_statement_shows_an_ancien_solde_and_a_titre_emis(reglages_demo, db, client):
+    lancer_demo()
+    client.force_login(Utilisateur.objects.get(username="marie.martin"))
+
+    page = " ".join(client.get(reverse("releve")).content.decode().split())
+
+    ancien = re.search(r"Ancien solde au 01/09/\d{4}</dt> <dd class=\"montant\">([^<]+)<", page)
+    assert ancien and ancien.group(1) != "0,00 €"
+    assert "Règlement : Titre émis (ORMC n°2417)" in page
+    titre = Reglement.objects.get(mode=Reglement.Mode.TITRE_EMIS)
+    assert f"{titre.montant}".replace(".", ",") in ancien.group(1)
+    assert titre.date >= debut_annee_scolaire(timezone.localdate())
+
+
+def test_the_previous_school_year_is_billed_and_paid_but_one_quarter(reglages_demo, db):
+    lancer_demo()
+    rentree = debut_annee_scolaire(timezone.localdate())
+    precedentes = Facture.objects.avec_reste_a_payer().filter(date_facture__lt=rentree)
+
+    assert precedentes.filter(famille__numero="1001001819331").count() == 3
+    assert precedentes.filter(famille__numero="1001001820442").count() == 3
+    assert not precedentes.filter(reste_a_payer__gt=0).exists()
+    titre = Reglement.objects.get(mode=Reglement.Mode.TITRE_EMIS)
+    assert titre.libelle_mode == "Titre émis (ORMC n°2417)"
+    assert titre.affectations.get().facture.date_facture < rentree
+
+
+def test_nothing_in_the_demo_is_dated_after_now(reglages_demo, db):
+    lancer_demo()
+    maintenant = timezone.now()
+
+    for nom in ("familles", "enfants", "facturation", "demandes", "dossiers"):
+        for modele in apps.get_app_config(nom).get_models():
+            for champ in modele._meta.get_fields():
+                if isinstance(champ, DateTimeField) and not champ.name.startswith(
+                    ("ouverture", "cloture")  # les dates d'une campagne, des échéances
+                ):
+                    plus_tard = modele.objects.filter(**{f"{champ.name}__gt": maintenant})
+                    assert not plus_tard.exists(), f"{modele.__name__}.{champ.name}"
+    for f in Facture.objects.all():
+        assert f.date_facture <= timezone.localdate()
+
+
+def test_due_dates_follow_the_period_and_the_delay_of_the_regie(reglages_demo, db):
+    lancer_demo()
+
+    for f in Facture.objects.select_related("regie"):
+        delai = datetime.timedelta(days=f.regie.delai_paiement_jours)
+        assert f.date_echeance >= f.periode_fin, f.numero
+        assert f.date_echeance >= f.date_facture + delai, f.numero
 
 
 def test_martin_has_one_invoice_payable_and_one_past_due(reglages_demo, db):
@@ -378,3 +480,18 @@ def test_martin_has_a_plausible_planning_with_regular_days(reglages_demo, db):
     assert grille["ALSH Mercredi journée"][24] == "R✓"  # mercredi 25
     assert grille["Restauration scolaire"][1] == "R✓"  # lundi 2, passé
     assert grille["Restauration scolaire"][29] == "Rg"  # lundi 30 : régulier, à venir
+
+
+def test_martin_is_told_why_the_overdue_invoice_has_no_payment_button(reglages_demo, db, client):
+    lancer_demo()
+    client.force_login(Utilisateur.objects.get(username="marie.martin"))
+    raison = (
+        "Date limite de paiement passée : cette facture ne se paie plus en ligne. "
+        "Rapprochez-vous de la Trésorerie de Bozel."
+    )
+
+    for page in ("accueil", "releve"):
+        contenu = " ".join(client.get(reverse(page)).content.decode().split())
+        assert "Payer en ligne la facture AL-7" not in contenu, page
+        assert "Payer en ligne la facture AL-37" in contenu, page
+        assert contenu.count(raison) == 1, page

@@ -64,6 +64,7 @@ def construire_historique(
             debut=debut,
             fin=fin,
             date_facture=date_facture,
+            aujourdhui=date_facture,
             familles=[dupont, martin],
             produire_pdf=False,
             annoncer=False,

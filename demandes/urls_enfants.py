@@ -6,16 +6,20 @@ from django.urls import path, register_converter
 
 from demandes import vues_enfants as vues
 from demandes import vues_planning as planning
+from enfants.planning import annee_du_planning
 
 
 class JourConverter:
-    """« 2026-12-09 » ↔ date(2026, 12, 9) ; une date impossible (2026-02-30) ne correspond à
-    aucune page (404)."""
+    """« 2026-12-09 » ↔ date(2026, 12, 9) ; une date impossible (2026-02-30), ou d'une année
+    que la grille ne montre pas (9999-12-31), ne correspond à aucune page (404)."""
 
     regex = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
 
     def to_python(self, value):
-        return datetime.date.fromisoformat(value)
+        jour = datetime.date.fromisoformat(value)
+        if not annee_du_planning(jour.year):
+            raise ValueError(value)
+        return jour
 
     def to_url(self, value):
         return value.isoformat() if isinstance(value, datetime.date) else value

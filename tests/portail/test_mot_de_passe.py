@@ -144,6 +144,26 @@ def test_le_changement_obligatoire_applique_aussi_la_regle(client_oblige, dupont
     assert utilisateur.doit_changer_mot_de_passe is True
 
 
+def test_le_changement_obligatoire_refuse_le_mot_de_passe_provisoire(client_oblige, dupont):
+    reponse = client_oblige.post(
+        reverse("mot_de_passe_obligatoire"),
+        {"new_password1": MOT_DE_PASSE, "new_password2": MOT_DE_PASSE},
+    )
+
+    assert reponse.status_code == 200
+    assert "Le nouveau mot de passe doit être différent de l'actuel." in texte(reponse)
+    utilisateur = dupont.titulaire.utilisateur
+    utilisateur.refresh_from_db()
+    assert utilisateur.doit_changer_mot_de_passe is True
+
+
+def test_le_changement_refuse_le_mot_de_passe_actuel(client_dupont, dupont):
+    reponse = changer(client_dupont, MOT_DE_PASSE)
+
+    assert "Le nouveau mot de passe doit être différent de l'actuel." in texte(reponse)
+    assert "Votre mot de passe a été modifié." not in texte(reponse)
+
+
 def test_sans_obligation_la_page_obligatoire_renvoie_au_changement_avec_l_ancien(
     client_dupont,
 ):

@@ -2,11 +2,12 @@
 
 from functools import wraps
 
+import axes.helpers
 import axes.utils
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.messages.views import SuccessMessageMixin
-from django.http import HttpResponseServerError
+from django.http import HttpResponseRedirect, HttpResponseServerError
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.urls import reverse_lazy
@@ -21,6 +22,7 @@ from portail.forms import (
     MotDePasseOublieForm,
     NouveauMotDePasseForm,
 )
+from portail.limites import limite_depassee
 
 
 class ConnexionView(auth_views.LoginView):
@@ -52,16 +54,38 @@ class MotDePasseObligatoireView(SuccessMessageMixin, auth_views.PasswordChangeVi
 
 
 class MotDePasseOublieView(auth_views.PasswordResetView):
+    """« Mot de passe oublié ? » : au plus 3 courriels par heure pour une adresse et 10
+    demandes par heure depuis une même adresse IP. Au-delà, la même réponse qu'une demande
+    ordinaire (rien ne dit si l'adresse a un compte), sans courriel."""
+
     template_name = "registration/mot_de_passe_oublie.html"
     form_class = MotDePasseOublieForm
     subject_template_name = "registration/reinitialisation_sujet.txt"
     email_template_name = "registration/reinitialisation_courriel.txt"
     html_email_template_name = "registration/reinitialisation_courriel.html"
     success_url = reverse_lazy("mot_de_passe_oublie_envoye")
+    limite_par_adresse = 3
+    limite_par_ip = 10
+    fenetre = 60 * 60  # secondes
 
     @property
     def extra_email_context(self):
         return {"collectivite": settings.COLLECTIVITE}
+
+    def form_valid(self, form):
+        adresse = form.cleaned_data["email"].strip().lower()
+        ip = axes.helpers.get_client_ip_address(self.request) or "inconnue"
+        # Les deux compteurs avancent à chaque demande (pas de court-circuit).
+        trop = [
+            limite_depassee(f"reinitialisation:{cle}", limite, self.fenetre)
+            for cle, limite in (
+                (f"adresse:{adresse}", self.limite_par_adresse),
+                (f"ip:{ip}", self.limite_par_ip),
+            )
+        ]
+        if any(trop):
+            return HttpResponseRedirect(self.get_success_url())
+        return super().form_valid(form)
 
 
 class MotDePasseOublieEnvoyeView(auth_views.PasswordResetDoneView):

@@ -197,8 +197,10 @@ DEFAULT_FROM_EMAIL = env(
     "DEFAULT_FROM_EMAIL", default="Service enfance Val Vanoise <adminenfance@valvanoise.fr>"
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-# L'adresse publique du portail, pour les liens des courriels.
-PORTAIL_URL = env("PORTAIL_URL", default="http://127.0.0.1:8000")
+# L'adresse publique du portail, pour les liens des courriels et des factures PDF (faits aussi
+# hors de toute requête : commandes, tâches). Sans elle, le serveur de démonstration sur le
+# port PORT (`PORT=8771 make run`).
+PORTAIL_URL = env("PORTAIL_URL", default=f"http://127.0.0.1:{env.int('PORT', default=8000)}")
 
 # Paiement en ligne (PayFiP) : « payfip_ws » en production ; le simulateur local par défaut
 # en démonstration (DEBUG) et dans les tests, jamais en production.

@@ -10,8 +10,11 @@ from django.contrib.messages.views import SuccessMessageMixin
 from django.http import HttpResponseRedirect, HttpResponseServerError
 from django.shortcuts import redirect, render
 from django.template import loader
+from django.templatetags.static import static
 from django.urls import reverse_lazy
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from django.views.decorators.http import require_safe
 
 from dossiers.etat import resume_du_dossier
 from facturation.comptes import factures_impayees, solde_famille
@@ -142,3 +145,13 @@ def erreur_serveur(request):
     s'afficher même quand la base ne répond plus."""
     page = loader.get_template("500.html").render({"collectivite": settings.COLLECTIVITE})
     return HttpResponseServerError(page)
+
+
+@require_safe
+def favicon(request):
+    """/favicon.ico, que les navigateurs demandent d'eux-mêmes : l'icône des fichiers statiques
+    (son nom haché en production). Une redirection temporaire, gardée un jour : l'icône peut
+    changer de nom."""
+    reponse = HttpResponseRedirect(static("img/favicon.ico"))
+    patch_cache_control(reponse, public=True, max_age=24 * 60 * 60)
+    return reponse

@@ -742,6 +742,7 @@ SANS_SAISIE = {
     "message": "une page en lecture (identifiant essayé à part)",
     "piece_jointe": "un fichier servi (identifiant essayé à part)",
     "infos": "une page en lecture",
+    "favicon": "une redirection vers l'icône des fichiers statiques",
     "formulaire": "un fichier servi (identifiant essayé à part)",
     "facture_pdf": "un PDF servi (identifiant essayé à part)",
     "facture_pdf_agent": "réservée au personnel",

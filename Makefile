@@ -15,13 +15,16 @@ $(BIN)/.installe: pyproject.toml
 install: $(BIN)/.installe
 
 ## make run : installe, migre, charge la démonstration et sert http://127.0.0.1:$(PORT)
+## (les liens des courriels et des factures PDF suivent le port : PORTAIL_URL)
 run: export DEBUG ?= on
+run: export PORTAIL_URL ?= http://127.0.0.1:$(PORT)
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py demo
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 demo: export DEBUG ?= on
+demo: export PORTAIL_URL ?= http://127.0.0.1:$(PORT)
 demo: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py demo

@@ -143,6 +143,21 @@ class NombreField(forms.DecimalField):
         return nombre
 
 
+CHOIX_VIDE_OBLIGATOIRE = "— Choisir —"
+CHOIX_VIDE_FACULTATIF = "Non renseigné"
+
+
+def libeller_le_choix_vide(champ):
+    """Le choix vide d'une liste déroulante dit ce qu'il est, en français (« — Choisir — »,
+    ou « Non renseigné » pour un champ facultatif), au lieu des tirets de Django."""
+    if not isinstance(champ, forms.ChoiceField) or isinstance(champ.widget, forms.RadioSelect):
+        return
+    choix = list(champ.choices)
+    if choix and choix[0][0] == "":
+        libelle = CHOIX_VIDE_OBLIGATOIRE if champ.required else CHOIX_VIDE_FACULTATIF
+        champ.choices = [("", libelle), *choix[1:]]
+
+
 class DemandeForm(forms.ModelForm):
     """Le formulaire d'un bloc : les champs du modèle, partant des valeurs de la fiche.
 
@@ -170,6 +185,7 @@ class DemandeForm(forms.ModelForm):
                 champ.widget.attrs["autocomplete"] = self.autocomplete[nom]
             if not champ.required and not isinstance(champ.widget, forms.CheckboxInput):
                 champ.label = f"{champ.label} (facultatif)"
+            libeller_le_choix_vide(champ)
 
     def clean(self):
         donnees = super().clean()

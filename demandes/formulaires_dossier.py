@@ -38,6 +38,15 @@ class DepotForm(forms.Form):
             (exigence.cle, exigence.libelle) for exigence in exigences
         ]
 
+    def full_clean(self):
+        super().full_clean()
+        # Le navigateur va au premier champ en erreur (sans script) : l'adresse du formulaire
+        # n'a pas d'ancre, que la page suivante garderait même après un dépôt réussi.
+        for nom in self.fields:
+            if nom in self.errors:
+                self.fields[nom].widget.attrs["autofocus"] = True
+                break
+
     def depot(self):
         """Ce que le service de dépôt attend : le type, l'enfant, la date, le fichier."""
         exigence = self.exigences[self.cleaned_data["document"]]

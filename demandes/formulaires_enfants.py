@@ -6,6 +6,8 @@ au service des demandes, qui ne garde que les champs changés. Le formulaire par
 actuelles (`initial`).
 """
 
+import datetime
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -26,21 +28,28 @@ VACCINS_COURANTS = (
 )
 
 
+# Aucune date de vaccin, de document ou de naissance d'un enfant accueilli ne la précède : une
+# date plus ancienne est une erreur de saisie (0001-01-01, une année à deux chiffres).
+DATE_MINIMUM = datetime.date(1900, 1, 1)
+
+
 class CalendrierJusquAujourdhui(forms.DateInput):
-    """Le calendrier du navigateur, borné à aujourd'hui : la borne est lue à chaque affichage,
-    pas au chargement du module (un worker qui tourne depuis hier la garderait à hier, et le
-    navigateur refuserait la date du jour)."""
+    """Le calendrier du navigateur, du 01/01/1900 à aujourd'hui : la borne haute est lue à
+    chaque affichage, pas au chargement du module (un worker qui tourne depuis hier la
+    garderait à hier, et le navigateur refuserait la date du jour)."""
 
     input_type = "date"
 
     def get_context(self, name, value, attrs):
         contexte = super().get_context(name, value, attrs)
+        contexte["widget"]["attrs"]["min"] = DATE_MINIMUM.isoformat()
         contexte["widget"]["attrs"]["max"] = timezone.localdate().isoformat()
         return contexte
 
 
 class ChampDate(forms.DateField):
-    """Une date saisie au calendrier du navigateur (ou au clavier, jj/mm/aaaa), jamais future."""
+    """Une date saisie au calendrier du navigateur (ou au clavier, jj/mm/aaaa), jamais future
+    ni antérieure au 01/01/1900."""
 
     widget = CalendrierJusquAujourdhui(format="%Y-%m-%d")
     input_formats = ["%Y-%m-%d", "%d/%m/%Y"]
@@ -49,6 +58,11 @@ class ChampDate(forms.DateField):
         jour = super().clean(value)
         if jour and jour > timezone.localdate():
             raise ValidationError("La date ne peut pas être dans le futur.", code="futur")
+        if jour and jour < DATE_MINIMUM:
+            raise ValidationError(
+                f"Vérifiez la date : elle ne peut pas être antérieure au {DATE_MINIMUM:%d/%m/%Y}.",
+                code="trop_ancienne",
+            )
         return jour
 
 

@@ -155,12 +155,21 @@ def reserver_periode(*, enfant, prestation, debut, fin, jours_semaine, par, main
     jours_semaine = {int(j) for j in jours_semaine}
     # Lues une fois pour toute la période (chaque jour y cherche celle qui le couvre).
     inscriptions = inscriptions_a_la_prestation(enfant_id=enfant.pk, prestation_id=prestation.pk)
+    # Au-delà de l'horizon, seuls les jours d'une campagne se demandent : les autres sont
+    # refusés d'un coup, sans être vérifiés un à un (une période en 9998 ne coûte rien).
+    hors_horizon = regles.raison_hors_horizon(prestation, fin, _aujourdhui(maintenant))
+    horizon = regles.horizon_reservation(prestation, _aujourdhui(maintenant))
+    campagnes = campagnes_entre(max(debut, horizon), fin) if hors_horizon else ()
     resultats = []
     jour = debut
     while jour <= fin:
         if jour.isoweekday() in jours_semaine:
-            resultats.append(
-                reserver(
+            if jour > horizon and regles.campagne_du_jour(prestation, jour, campagnes) is None:
+                resultat = Resultat(
+                    enfant=enfant, prestation=prestation, jour=jour, message=hors_horizon
+                )
+            else:
+                resultat = reserver(
                     enfant=enfant,
                     prestation=prestation,
                     jour=jour,
@@ -168,7 +177,7 @@ def reserver_periode(*, enfant, prestation, debut, fin, jours_semaine, par, main
                     maintenant=maintenant,
                     inscriptions=inscriptions,
                 )
-            )
+            resultats.append(resultat)
         jour += datetime.timedelta(days=1)
     envoyer_confirmation_reservations(
         famille=enfant.famille,
@@ -312,6 +321,12 @@ def _reserver(*, enfant, prestation, jour, par, maintenant, inscriptions):
         raison = regles.raison_hors_fenetre(campagne, resident, maintenant)
         if raison:
             raise _Refus(raison)
+    else:
+        # Hors campagne, pas au-delà de l'horizon de la prestation : la grille ne montre pas
+        # les années lointaines, la famille n'y verrait ni n'y annulerait rien.
+        raison = regles.raison_hors_horizon(prestation, jour, _aujourdhui(maintenant))
+        if raison:
+            _refuser_sauf_deja_prise(raison, enfant, prestation, jour, inscription)
     if not regles.peut_encore_reserver(prestation, jour, maintenant):
         limite = regles.limite_reservation(prestation, jour)
         _refuser_sauf_deja_prise(
@@ -694,6 +709,11 @@ def _verifier_ouverture(prestation, jour):
     raison = regles.raison_de_fermeture(prestation, jour, fermetures_entre(jour, jour))
     if raison is not None:
         raise _Refus(raison)
+
+
+def _aujourdhui(maintenant):
+    """La date de `maintenant` à Paris : celle de l'horizon, comme pour la grille."""
+    return maintenant.astimezone(regles.FUSEAU).date()
 
 
 def _campagne(prestation, jour):

@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+import commun.convertisseurs  # noqa: F401 (enregistre <id:…>)
 from demandes import views
 
 urlpatterns = [
@@ -14,5 +15,5 @@ urlpatterns = [
         name="demande_bloc",
     ),
     path("demandes/", views.demandes, name="demandes"),
-    path("demandes/<int:pk>/retirer/", views.retirer, name="retirer_demande"),
+    path("demandes/<id:pk>/retirer/", views.retirer, name="retirer_demande"),
 ]

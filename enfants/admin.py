@@ -404,11 +404,22 @@ class PrestationForm(forms.ModelForm):
             "annulation_jour_semaine",
             "annulation_heure_limite",
             "validation_automatique",
+            "horizon_reservation",
+            "horizon_jours",
         )
         widgets = {
             "reservation_heure_limite": AdminTimeWidget(format="%H:%M"),
             "annulation_heure_limite": AdminTimeWidget(format="%H:%M"),
         }
+
+    def clean(self):
+        donnees = super().clean()
+        if (
+            donnees.get("horizon_reservation") == Prestation.Horizon.JOURS
+            and donnees.get("horizon_jours") is None
+        ):
+            self.add_error("horizon_jours", "Indiquez le nombre de jours à l'avance.")
+        return donnees
 
 
 DELAIS = (
@@ -457,11 +468,16 @@ class PrestationAdmin(admin.ModelAdmin):
             (
                 "Délai de réservation",
                 {
-                    "description": DELAIS + " Après la limite, le portail refuse la réservation.",
+                    "description": DELAIS
+                    + " Après la limite, le portail refuse la réservation. Les réservations "
+                    "s'ouvrent jusqu'à l'horizon choisi (par défaut la fin de l'année scolaire "
+                    "suivante, le 31 août) ; au-delà, seuls les jours d'une campagne de "
+                    "réservation se demandent, pendant sa fenêtre.",
                     "fields": (
                         ("reservation_delai_jours", "reservation_jour_semaine"),
                         "reservation_heure_limite",
                         "reservation_en_clair",
+                        ("horizon_reservation", "horizon_jours"),
                     ),
                 },
             ),

@@ -183,6 +183,13 @@ class Prestation(models.Model):
         VACANCES = "vacances", "Vacances scolaires"
         TOUTES = "toutes", "Toute l'année"
 
+    class Horizon(models.TextChoices):
+        """Jusqu'où les familles réservent à l'avance, hors des jours d'une campagne."""
+
+        ANNEE_SUIVANTE = "annee_suivante", "L'année scolaire en cours et la suivante"
+        ANNEE_EN_COURS = "annee_en_cours", "L'année scolaire en cours"
+        JOURS = "jours", "Un nombre de jours à l'avance"
+
     structure = models.ForeignKey(
         Structure, on_delete=models.PROTECT, related_name="prestations", verbose_name="structure"
     )
@@ -231,6 +238,22 @@ class Prestation(models.Model):
         default=True,
         help_text="Une demande conforme aux règles est acceptée aussitôt ; sinon elle attend.",
     )
+    horizon_reservation = models.CharField(
+        "réservations ouvertes sur",
+        max_length=14,
+        choices=Horizon,
+        default=Horizon.ANNEE_SUIVANTE,
+        help_text="Jusqu'où les familles peuvent réserver à l'avance (une année scolaire "
+        "finit le 31 août). Les jours d'une campagne de réservation de la prestation suivent "
+        "la campagne, même au-delà.",
+    )
+    horizon_jours = models.PositiveSmallIntegerField(
+        "nombre de jours à l'avance",
+        null=True,
+        blank=True,
+        help_text="Seulement pour « Un nombre de jours à l'avance » : par exemple 60 pour "
+        "réserver jusqu'à 60 jours après aujourd'hui.",
+    )
 
     class Meta:
         verbose_name = "prestation"
@@ -239,6 +262,11 @@ class Prestation(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["structure", "nom"], name="prestation_nom_unique_par_structure"
+            ),
+            models.CheckConstraint(
+                condition=~Q(horizon_reservation="jours") | Q(horizon_jours__isnull=False),
+                name="prestation_horizon_en_jours_avec_un_nombre",
+                violation_error_message="Indiquez le nombre de jours à l'avance.",
             ),
         ]
 

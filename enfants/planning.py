@@ -50,6 +50,7 @@ from enfants.regles import (
     marque_du_jour,
     raison_de_fermeture,
     raison_hors_fenetre,
+    raison_hors_horizon,
 )
 from familles.models import Responsable
 
@@ -192,8 +193,8 @@ class Planning:
     titre: str  # « Décembre 2026 »
     colonnes: list
     lignes: list
-    precedent: datetime.date
-    suivant: datetime.date
+    precedent: datetime.date | None  # None au bord des années de la grille
+    suivant: datetime.date | None
     jours: "JoursDuMois"
     legende: tuple = LEGENDE
     campagnes: list = field(default_factory=list)  # une phrase par campagne du mois
@@ -288,6 +289,13 @@ def _attribut_classe(classe):
 # --- Les mois ----------------------------------------------------------------------------------
 
 MOIS_PARAM = re.compile(r"^(\d{4})-(\d{2})$")
+# Les années que la grille montre : un jour en dehors n'a pas de page, et la navigation d'un
+# mois à l'autre s'arrête à leurs bords.
+PREMIERE_ANNEE, DERNIERE_ANNEE = 2000, 2100
+
+
+def annee_du_planning(annee):
+    return PREMIERE_ANNEE <= annee <= DERNIERE_ANNEE
 
 
 def lire_mois(valeur, aujourdhui):
@@ -295,7 +303,7 @@ def lire_mois(valeur, aujourdhui):
     trouve = MOIS_PARAM.match(valeur or "")
     if trouve:
         annee, mois = int(trouve[1]), int(trouve[2])
-        if 2000 <= annee <= 2100 and 1 <= mois <= 12:
+        if annee_du_planning(annee) and 1 <= mois <= 12:
             return datetime.date(annee, mois, 1)
     return aujourdhui.replace(day=1)
 
@@ -303,6 +311,12 @@ def lire_mois(valeur, aujourdhui):
 def decaler_mois(premier, decalage):
     rang = premier.year * 12 + premier.month - 1 + decalage
     return datetime.date(rang // 12, rang % 12 + 1, 1)
+
+
+def mois_voisin(premier, decalage):
+    """Le mois décalé, ou None au-delà des années de la grille (pas de lien vers lui)."""
+    voisin = decaler_mois(premier, decalage)
+    return voisin if annee_du_planning(voisin.year) else None
 
 
 def titre_du_mois(premier):
@@ -530,8 +544,8 @@ def construire_planning(*, enfant, mois, maintenant=None, lien_des_cases=""):
         colonnes=colonnes,
         jours=jours_du_planning,
         lignes=lignes,
-        precedent=decaler_mois(premier, -1),
-        suivant=decaler_mois(premier, 1),
+        precedent=mois_voisin(premier, -1),
+        suivant=mois_voisin(premier, 1),
         campagnes=[
             (campagne.nom, annonce_de_campagne(campagne, resident.get(campagne.pk), maintenant))
             for campagne in campagnes
@@ -719,6 +733,7 @@ class JourDuPlanning:
     limite_annulation: datetime.datetime
     maintenant: datetime.datetime
     raison_campagne: str | None = None  # hors de la fenêtre d'une campagne : pourquoi
+    raison_horizon: str | None = None  # au-delà de l'horizon des réservations : pourquoi
 
     @property
     def inscription(self):
@@ -743,6 +758,8 @@ class JourDuPlanning:
             return self.raison_fermeture
         if self.case.etat in ETATS_RESERVABLES and self.raison_campagne:
             return self.raison_campagne
+        if self.case.etat in ETATS_RESERVABLES and self.raison_horizon:
+            return self.raison_horizon[:1].lower() + self.raison_horizon[1:]
         if self.case.etat in ETATS_RESERVABLES and self.maintenant > self.limite_reservation:
             limite = instant_en_clair(self.limite_reservation)
             return f"les réservations étaient possibles jusqu'au {limite}."
@@ -803,6 +820,9 @@ def construire_jour(*, enfant, prestation_id, jour, maintenant=None):
         maintenant=maintenant,
         raison_campagne=campagne
         and raison_hors_fenetre(campagne, resident.get(campagne.pk), maintenant),
+        raison_horizon=None
+        if campagne
+        else raison_hors_horizon(prestation, jour, maintenant.astimezone(FUSEAU).date()),
     )
 
 

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from enfants.calendrier import jours_feries, vacances_scolaires
-from enfants.models import Journee
+from enfants.models import Journee, Prestation
 
 JOURS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 # Le nom des grandes vacances dans la bibliothèque `holidays` ; les autres sont « petites ».
@@ -134,6 +134,42 @@ def peut_encore_reserver(prestation, jour, maintenant=None):
 def peut_encore_annuler(prestation, jour, maintenant=None, campagne=None):
     """Avant la limite d'annulation, une absence est excusée ; après, elle est facturée."""
     return (maintenant or timezone.now()) <= limite_annulation(prestation, jour, campagne)
+
+
+# --- L'horizon des réservations --------------------------------------------------------------
+
+
+def fin_d_annee_scolaire(jour):
+    """Le 31 août qui clôt l'année scolaire de ce jour (elle commence le 1er septembre)."""
+    return datetime.date(jour.year + 1 if jour.month >= 9 else jour.year, 8, 31)
+
+
+def horizon_reservation(prestation, aujourdhui):
+    """Le dernier jour que les familles peuvent réserver `aujourdhui` (hors des jours d'une
+    campagne, qui suivent la campagne) : la fin de l'année scolaire en cours ou de la
+    suivante, ou un nombre de jours après aujourd'hui, selon la prestation."""
+    if prestation.horizon_reservation == Prestation.Horizon.JOURS:
+        return aujourdhui + datetime.timedelta(days=prestation.horizon_jours or 0)
+    fin = fin_d_annee_scolaire(aujourdhui)
+    if prestation.horizon_reservation == Prestation.Horizon.ANNEE_EN_COURS:
+        return fin
+    return fin.replace(year=fin.year + 1)
+
+
+def raison_hors_horizon(prestation, jour, aujourdhui):
+    """Pourquoi ce jour ne se réserve pas encore (au-delà de l'horizon), ou None."""
+    horizon = horizon_reservation(prestation, aujourdhui)
+    if jour > horizon:
+        return f"Les réservations sont ouvertes jusqu'au {horizon:%d/%m/%Y}."
+    return None
+
+
+def reservable_a_cette_date(prestation, jour, aujourdhui, campagne, resident, maintenant):
+    """Le jour est-il ouvert aux demandes maintenant ? Celui d'une campagne pendant la fenêtre
+    de la campagne (même au-delà de l'horizon), un autre jusqu'à l'horizon de la prestation."""
+    if campagne is not None:
+        return raison_hors_fenetre(campagne, resident, maintenant) is None
+    return jour <= horizon_reservation(prestation, aujourdhui)
 
 
 # --- Les campagnes de réservation ----------------------------------------------------------
@@ -278,7 +314,8 @@ def actions_possibles(
     Les mêmes règles que le service des réservations (demandes/reservations.py) : une case
     ne propose jamais ce que le service refuserait, sauf le manque de places (la demande va
     alors en liste d'attente) que seule la base connaît. Un jour d'une campagne ne se
-    réserve que pendant sa fenêtre (`resident` : la famille habite la collectivité).
+    réserve que pendant sa fenêtre (`resident` : la famille habite la collectivité) ; un autre
+    jour, jusqu'à l'horizon de la prestation.
     """
     if inscription is None or not inscription.couvre(jour):
         return AUCUNE_ACTION
@@ -302,7 +339,7 @@ def actions_d_un_jour_ouvert(*, prestation, jour, etat, maintenant, aujourdhui, 
     return {
         "reserver": etat in ETATS_RESERVABLES
         and maintenant <= limite_reservation(prestation, jour)
-        and (campagne is None or raison_hors_fenetre(campagne, resident, maintenant) is None),
+        and reservable_a_cette_date(prestation, jour, aujourdhui, campagne, resident, maintenant),
         "annuler": (
             etat == Journee.Etat.RESERVE
             and peut_encore_annuler(prestation, jour, maintenant, campagne)

@@ -119,6 +119,17 @@ class Releve:
             return [op for op in self.operations if op.nature == Operation.REGLEMENT]
         return self.operations
 
+    def totaux_de(self, vue):
+        """(débit, crédit) des opérations de la vue, pour le pied du tableau : None pour un
+        côté qu'aucune ligne affichée n'a (« Mes règlements » n'a pas de total au débit)."""
+        operations = self.operations_de(vue)
+        debits = [op.debit for op in operations if op.debit is not None]
+        credits = [op.credit for op in operations if op.credit is not None]
+        return (
+            sum(debits, ZERO) if debits else None,
+            sum(credits, ZERO) if credits else None,
+        )
+
     @cached_property
     def titres_emis(self):
         """Les règlements « Titre émis (ORMC n°X) » : le Trésor public recouvre ces factures."""

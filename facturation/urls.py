@@ -1,10 +1,11 @@
 from django.urls import path
 
+import commun.convertisseurs  # noqa: F401 (enregistre <id:…>)
 from facturation import admin_pdf, views
 
 urlpatterns = [
     path("releve/", views.releve, name="releve"),
-    path("factures/<int:pk>/pdf/", views.facture_pdf, name="facture_pdf"),
+    path("factures/<id:pk>/pdf/", views.facture_pdf, name="facture_pdf"),
     # Le même document pour les agents, depuis la fiche de la facture dans l'administration.
-    path("gestion/factures/<int:pk>/pdf/", admin_pdf.facture_pdf_agent, name="facture_pdf_agent"),
+    path("gestion/factures/<id:pk>/pdf/", admin_pdf.facture_pdf_agent, name="facture_pdf_agent"),
 ]

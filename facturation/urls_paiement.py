@@ -1,11 +1,12 @@
 from django.urls import path
 
+import commun.convertisseurs  # noqa: F401 (enregistre <id:…>)
 from facturation import simulateur_payfip, vues_paiement
 
 # La référence d'une transaction est un uuid4 en hexadécimal : `slug` refuse d'emblée (404) ce
 # qui ne peut pas en être une, dont le caractère NUL que PostgreSQL refuse (une erreur 500).
 urlpatterns = [
-    path("factures/<int:pk>/payer/", vues_paiement.payer, name="payer_facture"),
+    path("factures/<id:pk>/payer/", vues_paiement.payer, name="payer_facture"),
     path(
         "paiement/<slug:reference>/notification/",
         vues_paiement.notification,

@@ -85,6 +85,7 @@ def releve(request):
             "vue": vue,
             "vues": VUES,
             "operations": operations,
+            "totaux": releve.totaux_de(vue),
             "payables": payables,
         },
     )

@@ -9,6 +9,7 @@ from django.contrib.auth.forms import (
 )
 
 ERREUR_CONNEXION = "Identifiant ou mot de passe incorrect."
+MEME_MOT_DE_PASSE = "Le nouveau mot de passe doit être différent de l'actuel."
 AIDE_MOT_DE_PASSE = (
     "8 caractères minimum, dont au moins 1 majuscule, 1 minuscule et 1 chiffre. "
     "Évitez un mot de passe courant ou proche de votre identifiant."
@@ -31,12 +32,25 @@ class ConnexionForm(AuthenticationForm):
 
 
 class _NouveauMotDePasseMixin:
-    """La règle du portail rappelée sous le champ ; un mot de passe choisi par son titulaire
-    lève l'obligation d'en changer."""
+    """La règle du portail rappelée sous le champ ; le nouveau mot de passe n'est pas l'actuel
+    (le provisoire du service, à la première connexion) ; un mot de passe choisi par son
+    titulaire lève l'obligation d'en changer."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["new_password1"].help_text = AIDE_MOT_DE_PASSE
+
+    def clean(self):
+        donnees = super().clean()
+        nouveau = donnees.get("new_password1")
+        if (
+            nouveau
+            and not self.has_error("new_password1")
+            and not self.has_error("new_password2")
+            and self.user.check_password(nouveau)
+        ):
+            self.add_error("new_password1", MEME_MOT_DE_PASSE)
+        return donnees
 
     def save(self, commit=True):
         self.user.doit_changer_mot_de_passe = False

@@ -2,6 +2,7 @@ import time
 
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 
 
 class ChangementMotDePasseObligatoireMiddleware:
@@ -64,3 +65,20 @@ def session_vue_a_la_connexion(sender, request, user, **kwargs):
     première page."""
     if request is not None and hasattr(request, "session"):
         request.session[SessionGlissanteMiddleware.CLE] = int(time.time())
+
+
+class ReponsesPriveesMiddleware:
+    """Une réponse faite pour un compte connecté (une page, une facture en PDF, une pièce
+    jointe) ne se garde dans aucun cache, ni du navigateur ni d'un proxy : « Cache-Control:
+    no-store ». Une vue qui a fixé son propre Cache-Control le garde ; les fichiers statiques,
+    servis par WhiteNoise avant la session, ne passent pas par ici."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        reponse = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not reponse.has_header("Cache-Control"):
+            add_never_cache_headers(reponse)
+        return reponse

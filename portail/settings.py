@@ -65,6 +65,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "portail.middleware.SessionGlissanteMiddleware",
+    "portail.middleware.ReponsesPriveesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -131,6 +132,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "portail.validators.ComplexiteValidator"},
 ]
 LOGIN_URL = "connexion"
+# Le cache : la mémoire du processus par défaut ; en production, un cache partagé par les
+# processus du serveur (CACHE_URL=rediscache://127.0.0.1:6379/1), pour que la limite des
+# demandes de réinitialisation du mot de passe vaille pour tous.
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+
 LOGIN_REDIRECT_URL = "accueil"
 LOGOUT_REDIRECT_URL = "connexion"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # le lien de réinitialisation vaut 24 heures
@@ -191,8 +197,10 @@ DEFAULT_FROM_EMAIL = env(
     "DEFAULT_FROM_EMAIL", default="Service enfance Val Vanoise <adminenfance@valvanoise.fr>"
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-# L'adresse publique du portail, pour les liens des courriels.
-PORTAIL_URL = env("PORTAIL_URL", default="http://127.0.0.1:8000")
+# L'adresse publique du portail, pour les liens des courriels et des factures PDF (faits aussi
+# hors de toute requête : commandes, tâches). Sans elle, le serveur de démonstration sur le
+# port PORT (`PORT=8771 make run`).
+PORTAIL_URL = env("PORTAIL_URL", default=f"http://127.0.0.1:{env.int('PORT', default=8000)}")
 
 # Paiement en ligne (PayFiP) : « payfip_ws » en production ; le simulateur local par défaut
 # en démonstration (DEBUG) et dans les tests, jamais en production.

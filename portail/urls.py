@@ -12,6 +12,7 @@ handler500 = "portail.views.erreur_serveur"
 
 urlpatterns = [
     path("", views.accueil, name="accueil"),
+    path("favicon.ico", views.favicon, name="favicon"),
     # Comptes
     path("connexion/", views.ConnexionView.as_view(), name="connexion"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="deconnexion"),

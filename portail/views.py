@@ -2,15 +2,19 @@
 
 from functools import wraps
 
+import axes.helpers
 import axes.utils
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.messages.views import SuccessMessageMixin
-from django.http import HttpResponseServerError
+from django.http import HttpResponseRedirect, HttpResponseServerError
 from django.shortcuts import redirect, render
 from django.template import loader
+from django.templatetags.static import static
 from django.urls import reverse_lazy
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from django.views.decorators.http import require_safe
 
 from dossiers.etat import resume_du_dossier
 from facturation.comptes import factures_impayees, solde_famille
@@ -21,6 +25,7 @@ from portail.forms import (
     MotDePasseOublieForm,
     NouveauMotDePasseForm,
 )
+from portail.limites import limite_depassee
 
 
 class ConnexionView(auth_views.LoginView):
@@ -52,16 +57,38 @@ class MotDePasseObligatoireView(SuccessMessageMixin, auth_views.PasswordChangeVi
 
 
 class MotDePasseOublieView(auth_views.PasswordResetView):
+    """« Mot de passe oublié ? » : au plus 3 courriels par heure pour une adresse et 10
+    demandes par heure depuis une même adresse IP. Au-delà, la même réponse qu'une demande
+    ordinaire (rien ne dit si l'adresse a un compte), sans courriel."""
+
     template_name = "registration/mot_de_passe_oublie.html"
     form_class = MotDePasseOublieForm
     subject_template_name = "registration/reinitialisation_sujet.txt"
     email_template_name = "registration/reinitialisation_courriel.txt"
     html_email_template_name = "registration/reinitialisation_courriel.html"
     success_url = reverse_lazy("mot_de_passe_oublie_envoye")
+    limite_par_adresse = 3
+    limite_par_ip = 10
+    fenetre = 60 * 60  # secondes
 
     @property
     def extra_email_context(self):
         return {"collectivite": settings.COLLECTIVITE}
+
+    def form_valid(self, form):
+        adresse = form.cleaned_data["email"].strip().lower()
+        ip = axes.helpers.get_client_ip_address(self.request) or "inconnue"
+        # Les deux compteurs avancent à chaque demande (pas de court-circuit).
+        trop = [
+            limite_depassee(f"reinitialisation:{cle}", limite, self.fenetre)
+            for cle, limite in (
+                (f"adresse:{adresse}", self.limite_par_adresse),
+                (f"ip:{ip}", self.limite_par_ip),
+            )
+        ]
+        if any(trop):
+            return HttpResponseRedirect(self.get_success_url())
+        return super().form_valid(form)
 
 
 class MotDePasseOublieEnvoyeView(auth_views.PasswordResetDoneView):
@@ -118,3 +145,13 @@ def erreur_serveur(request):
     s'afficher même quand la base ne répond plus."""
     page = loader.get_template("500.html").render({"collectivite": settings.COLLECTIVITE})
     return HttpResponseServerError(page)
+
+
+@require_safe
+def favicon(request):
+    """/favicon.ico, que les navigateurs demandent d'eux-mêmes : l'icône des fichiers statiques
+    (son nom haché en production). Une redirection temporaire, gardée un jour : l'icône peut
+    changer de nom."""
+    reponse = HttpResponseRedirect(static("img/favicon.ico"))
+    patch_cache_control(reponse, public=True, max_age=24 * 60 * 60)
+    return reponse

@@ -47,6 +47,15 @@ def pytest_sessionfinish(session, exitstatus):
         session.exitstatus = 1
 
 
+@pytest.fixture(autouse=True)
+def cache_vide():
+    """Chaque test part d'un cache vide : les compteurs des limites (portail/limites.py) ne
+    passent pas d'un test à l'autre."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def dupont(db):
     """La famille Dupont du guide : JEAN (titulaire, avec un compte) et JEANNE (conjoint)."""

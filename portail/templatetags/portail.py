@@ -138,7 +138,7 @@ def onglets(context):
     return mark_safe("".join(morceaux))  # noqa: S308 (chaque texte est échappé)
 
 
-# Un témoin à la place de l'identifiant : l'adresse d'une route « …/<int:pk>/… » calculée une
+# Un témoin à la place de l'identifiant : l'adresse d'une route « …/<id:pk>/… » calculée une
 # fois par processus, l'identifiant posé ensuite à sa place.
 TEMOIN_PK = "2147483646"
 

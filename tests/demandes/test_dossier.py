@@ -2,6 +2,7 @@
 (une demande au service, décidée par valider_demande / refuser_demande), l'Accueil."""
 
 import datetime
+import re
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -199,6 +200,34 @@ def test_a_deposit_without_file_date_or_document_says_what_is_missing(client_dup
     assert "Indiquez la date inscrite sur le document." in page
     assert "Choisissez le fichier à envoyer." in page
     assert not PieceDossier.objects.exists()
+
+
+def test_a_successful_deposit_lands_on_the_page_without_any_anchor(client_dupont, dupont):
+    """Une adresse de formulaire avec ancre (« #erreurs ») resterait dans la barre d'adresse
+    après la redirection du dépôt réussi : le formulaire n'en a pas, la redirection non plus."""
+    html = client_dupont.get(reverse("mon_dossier")).content.decode()
+    assert f'action="{reverse("mon_dossier")}" novalidate>' in html
+    assert "#erreurs" not in html
+
+    reponse = client_dupont.post(
+        reverse("mon_dossier"),
+        {
+            "document": cle(QUOTIENT),
+            "date_document": (aujourdhui() - datetime.timedelta(days=2)).isoformat(),
+            "fichier": fichier(),
+        },
+    )
+
+    assert reponse.status_code == 302
+    assert reponse["Location"] == reverse("mon_dossier")
+
+
+def test_a_deposit_in_error_takes_the_browser_to_the_first_field_in_error(client_dupont, dupont):
+    reponse = client_dupont.post(reverse("mon_dossier"), {"document": cle(QUOTIENT)})
+
+    html = reponse.content.decode()
+    assert re.search(r'<input type="date" name="date_document"[^>]* autofocus', html)
+    assert html.count(" autofocus") == 1
 
 
 def test_a_document_of_another_family_child_cannot_be_chosen(client_dupont, dupont, martin):

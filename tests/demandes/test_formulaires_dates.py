@@ -3,12 +3,13 @@
 import datetime
 import re
 
+import pytest
 from django.template import engines
 from django.utils import timezone
 
 from commun.champs import champ
 from demandes.formulaires_dossier import DepotForm
-from demandes.formulaires_enfants import NouvelEnfantForm, VaccinationForm
+from demandes.formulaires_enfants import ChampDate, NouvelEnfantForm, VaccinationForm
 
 CRISPY = engines["django"].from_string("{% load crispy_forms_tags %}{{ champ|as_crispy_field }}")
 
@@ -31,3 +32,28 @@ def test_le_calendrier_est_borne_au_jour_de_l_affichage_pas_au_demarrage(monkeyp
     assert _borne(CRISPY.render({"champ": vaccination})) == demain.isoformat()
     naissance = NouvelEnfantForm()["date_naissance"]
     assert _borne(CRISPY.render({"champ": naissance})) == demain.isoformat()
+
+
+def test_le_calendrier_ne_propose_rien_avant_1900():
+    for html in (
+        champ(DepotForm(exigences=[])["date_document"]),
+        CRISPY.render({"champ": VaccinationForm(enfant=None)["date"]}),
+    ):
+        assert re.search(r'<input type="date"[^>]* min="1900-01-01"', html), html
+
+
+@pytest.mark.parametrize("saisie", ["0001-01-01", "1899-12-31", "31/12/1899"])
+def test_une_date_d_avant_1900_est_refusee_en_clair(saisie):
+    vaccination = VaccinationForm({"vaccin": "BCG", "date": saisie}, enfant=None)
+    depot = DepotForm({"document": "", "date_document": saisie}, exigences=[])
+
+    assert vaccination.errors["date"] == [
+        "Vérifiez la date : elle ne peut pas être antérieure au 01/01/1900."
+    ]
+    assert depot.errors["date_document"] == [
+        "Vérifiez la date : elle ne peut pas être antérieure au 01/01/1900."
+    ]
+
+
+def test_le_1er_janvier_1900_est_accepte():
+    assert ChampDate().clean("1900-01-01") == datetime.date(1900, 1, 1)

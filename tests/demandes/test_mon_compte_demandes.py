@@ -4,11 +4,13 @@ rien ne change avant la validation, rien n'est appliqué après un refus."""
 from decimal import Decimal
 
 import pytest
+from django import forms
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from demandes.forms import libeller_le_choix_vide
 from demandes.models import Demande
 from demandes.services import DemandeImpossible, en_json, refuser_demande, valider_demande
 from familles.models import Famille, Responsable
@@ -518,3 +520,24 @@ def test_mon_compte_ne_fait_pas_une_requete_par_demande_en_attente(client_dupont
     assert reponse.status_code == 200
     assert texte(reponse).count("06 11 22 33 44") >= 1
     assert len(avec_cinq) == len(avec_une)
+
+
+def test_le_choix_vide_des_listes_du_conjoint_est_en_francais(client_dupont, martin):
+    """La situation de Jeanne (conjoint) n'est pas renseignée : sa liste ne montre pas les
+    tirets de Django ; ni les listes du conjoint que Martin déclare."""
+    situation = client_dupont.get(url_bloc("situation", "conjoint")).content.decode()
+    assert "---------" not in situation
+    assert '<option value="" selected>— Choisir —</option>' in situation
+
+    client_dupont.force_login(martin.titulaire.utilisateur)
+    nouveau = client_dupont.get(reverse("declarer_conjoint")).content.decode()
+    assert "---------" not in nouveau
+    assert nouveau.count('<option value="" selected>— Choisir —</option>') == 2
+
+
+def test_une_liste_facultative_dit_non_renseigne():
+    champ = forms.ChoiceField(choices=[("", "---------"), ("pere", "Père")], required=False)
+
+    libeller_le_choix_vide(champ)
+
+    assert list(champ.choices) == [("", "Non renseigné"), ("pere", "Père")]

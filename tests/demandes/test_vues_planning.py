@@ -412,6 +412,100 @@ def test_a_bad_bulk_request_is_explained_and_books_nothing(
     assert not Journee.objects.exists()
 
 
+# --- L'horizon des réservations ---------------------------------------------------------------
+
+
+@pytest.fixture
+def dix_jours_a_l_avance(mercredi):
+    """Réservable jusqu'au vendredi 11 décembre (le 1er + 10 jours)."""
+    mercredi.horizon_reservation = mercredi.Horizon.JOURS
+    mercredi.horizon_jours = 10
+    mercredi.save()
+    return mercredi
+
+
+def test_the_grid_does_not_offer_a_day_beyond_the_horizon(
+    client_dupont, lucas, dix_jours_a_l_avance
+):
+    page = texte(client_dupont.get(url_planning(lucas)))
+
+    assert "Mercredi 9 décembre, ALSH Mercredi après-midi : aucune réservation, réservable" in page
+    assert "Mercredi 16 décembre, ALSH Mercredi après-midi : aucune réservation" in page
+    assert "16 décembre, ALSH Mercredi après-midi : aucune réservation, réservable" not in page
+
+
+def test_the_page_of_a_day_beyond_the_horizon_says_until_when(
+    client_dupont, lucas, dix_jours_a_l_avance
+):
+    jour = datetime.date(2026, 12, 16)
+
+    page = texte(client_dupont.get(url_jour(lucas, dix_jours_a_l_avance, jour)))
+
+    assert (
+        "Aucune demande n'est possible sur ce jour : les réservations sont ouvertes jusqu'au "
+        "11/12/2026."
+    ) in page
+    assert "Demander une réservation" not in page
+
+
+def test_booking_a_day_beyond_the_next_school_year_is_refused(client_dupont, lucas, mercredi):
+    jour = datetime.date(2028, 9, 6)
+
+    reponse = client_dupont.post(url_jour(lucas, mercredi, jour, "reserver"), follow=True)
+
+    assert "Les réservations sont ouvertes jusqu'au 31/08/2028." in texte(reponse)
+    assert 'class="alert alert-danger"' in reponse.content.decode()
+    assert not Journee.objects.exists()
+
+
+@pytest.mark.parametrize("jour", ["9999-12-31", "2101-01-05", "1999-12-29"])
+def test_a_day_of_a_year_the_grid_cannot_show_has_no_page(client_dupont, lucas, mercredi, jour):
+    url = f"/mes-enfants/{lucas.pk}/planning/{mercredi.pk}/{jour}/"
+
+    assert client_dupont.get(url).status_code == 404
+    assert client_dupont.post(url + "reserver/").status_code == 404
+    assert not Journee.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "mois, absent, present",
+    [
+        ("2100-12", "Mois suivant", "Mois précédent : Novembre 2100"),
+        ("2000-01", "Mois précédent", "Mois suivant : Février 2000"),
+    ],
+)
+def test_the_month_navigation_stops_at_the_years_the_grid_shows(
+    client_dupont, lucas, mercredi, mois, absent, present
+):
+    page = texte(client_dupont.get(url_planning(lucas, mois=mois)))
+
+    assert present in page
+    assert absent not in page
+
+
+def test_booking_several_days_far_away_books_nothing_and_says_until_when(
+    client_dupont, lucas, mercredi
+):
+    reponse = client_dupont.post(
+        reverse("enfant_planning_periode", args=[lucas.pk]),
+        {
+            "prestation": mercredi.pk,
+            "jours_semaine": ["3"],
+            "debut": "9998-01-05",
+            "fin": "9998-01-31",
+        },
+    )
+
+    assert reponse.status_code == 200
+    page = texte(reponse)
+    assert "0 jour réservé" in page or "0 jours réservés" in page
+    assert (
+        "Mercredi 7 janvier 9998, mercredi 14 janvier 9998, mercredi 21 janvier 9998, "
+        "mercredi 28 janvier 9998 — Les réservations sont ouvertes jusqu'au 31/08/2028."
+    ) in page
+    assert not Journee.objects.exists()
+
+
 # --- L'agenda privé ----------------------------------------------------------------------------
 
 

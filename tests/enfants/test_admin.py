@@ -389,6 +389,7 @@ def _formulaire_prestation(structure, **valeurs):
         "annulation_jour_semaine": "",
         "annulation_heure_limite": "18:00",
         "validation_automatique": "on",
+        "horizon_reservation": "annee_suivante",
         **valeurs,
     }
 
@@ -420,6 +421,24 @@ def test_prestation_needs_at_least_one_opening_day(client_agent):
     assert response.status_code == 200
     assert "Cochez au moins un jour d&#x27;ouverture." in response.content.decode()
     assert not Prestation.objects.exists()
+
+
+def test_prestation_booked_a_number_of_days_ahead_needs_that_number(client_agent):
+    structure = StructureFactory()
+    url = reverse("admin:enfants_prestation_add")
+
+    sans_nombre = client_agent.post(
+        url, _formulaire_prestation(structure, horizon_reservation="jours")
+    )
+    avec = client_agent.post(
+        url, _formulaire_prestation(structure, horizon_reservation="jours", horizon_jours="60")
+    )
+
+    assert sans_nombre.status_code == 200
+    assert "Indiquez le nombre de jours à l&#x27;avance." in sans_nombre.content.decode()
+    assert avec.status_code == 302
+    prestation = Prestation.objects.get()
+    assert (prestation.horizon_reservation, prestation.horizon_jours) == ("jours", 60)
 
 
 def test_prestation_page_explains_deadlines_zone_and_links_the_attendance_sheet(client_agent):

@@ -1,8 +1,9 @@
 """La grille et le service ont une seule règle : une case de la grille propose exactement ce que
 dit `actions_possibles`, qui refait toutes les vérifications, quel que soit le jour (férié,
-vacances, week-end), la prestation, l'inscription, les fermetures et l'instant. La grille, elle,
-passe par `actions_d_un_jour_ouvert` après avoir fait ces vérifications pour choisir
-l'apparence de la case, et ne regarde que les fermetures de sa ligne (sans base de données)."""
+vacances, week-end), la prestation (son horizon compris), l'inscription, les fermetures et
+l'instant. La grille, elle, passe par `actions_d_un_jour_ouvert` après avoir fait ces
+vérifications pour choisir l'apparence de la case, et ne regarde que les fermetures de sa ligne
+(sans base de données)."""
 
 import datetime
 
@@ -36,6 +37,9 @@ def prestations(draw):
         annulation_delai_jours=draw(st.integers(0, 3)),
         annulation_jour_semaine=draw(st.none() | st.integers(1, 7)),
         annulation_heure_limite=datetime.time(12, 0),
+        # Un horizon en jours tiré près du jour : la case est tantôt en deçà, tantôt au-delà.
+        horizon_reservation=draw(st.sampled_from(Prestation.Horizon.values)),
+        horizon_jours=draw(st.integers(0, 12)),
     )
 
 

@@ -10,6 +10,7 @@ from enfants.regles import (
     actions_possibles,
     delai_annulation_en_clair,
     delai_reservation_en_clair,
+    horizon_reservation,
     limite_annulation,
     limite_reservation,
     marque_du_jour,
@@ -150,3 +151,22 @@ def test_rien_sans_inscription_ni_un_jour_ferme_ni_un_jour_passe(mercredi_apres_
     assert actions(mercredi_apres_midi, etat=Journee.Etat.RESERVE, maintenant=passe) == set()
     for etat in (Journee.Etat.PRESENT, Journee.Etat.ABSENT_EXCUSE, Journee.Etat.ABSENT_FACTURE):
         assert "absence" not in actions(mercredi_apres_midi, etat=etat)
+
+
+@pytest.mark.parametrize(
+    "horizon, aujourdhui, attendu",
+    [
+        ("annee_suivante", datetime.date(2026, 12, 7), datetime.date(2028, 8, 31)),
+        ("annee_suivante", datetime.date(2027, 8, 31), datetime.date(2028, 8, 31)),
+        ("annee_suivante", datetime.date(2027, 9, 1), datetime.date(2029, 8, 31)),
+        ("annee_en_cours", datetime.date(2026, 12, 7), datetime.date(2027, 8, 31)),
+        ("annee_en_cours", datetime.date(2027, 9, 1), datetime.date(2028, 8, 31)),
+        ("jours", datetime.date(2026, 12, 7), datetime.date(2027, 2, 5)),
+    ],
+)
+def test_l_horizon_des_reservations_suit_l_annee_scolaire_ou_un_nombre_de_jours(
+    horizon, aujourdhui, attendu
+):
+    prestation = Prestation(horizon_reservation=horizon, horizon_jours=60)
+
+    assert horizon_reservation(prestation, aujourdhui) == attendu

@@ -15,7 +15,7 @@ from demandes.reservations import (
     reserver_periode,
 )
 from demandes.services import refuser_demande, retirer_demande, valider_demande
-from enfants.models import Fermeture, Journee
+from enfants.models import Campagne, Fermeture, Journee
 from familles.models import Message
 from tests.factories import (
     EnfantFactory,
@@ -670,3 +670,148 @@ def test_a_refused_day_booked_again_rewrites_the_same_journee(lucas, mercredi, j
     assert (relue.pk, relue.etat, relue.motif) == (refusee.pk, Etat.RESERVE, "")
     assert places_occupees(prestation=mercredi, jour=MERCREDI) == 1
     assert relue.history.first().history_change_reason == "Réservation"
+
+
+# --- L'horizon des réservations ------------------------------------------------------------
+
+# Le mercredi 6 septembre 2028 : au-delà de l'année scolaire suivante (31/08/2028), vu de 2026.
+APRES_L_HORIZON = datetime.date(2028, 9, 6)
+
+
+@pytest.mark.parametrize(
+    "jour", [APRES_L_HORIZON, datetime.date(9999, 12, 29), datetime.date(2100, 12, 8)]
+)
+def test_a_day_beyond_the_next_school_year_is_refused_and_nothing_is_written(
+    lucas, mercredi, jean, jour
+):
+    resultat = reserver(enfant=lucas, prestation=mercredi, jour=jour, par=jean, maintenant=AVANT)
+
+    assert resultat.refuse
+    assert resultat.message == "Les réservations sont ouvertes jusqu'au 31/08/2028."
+    assert not Journee.objects.exists()
+
+
+def test_the_last_day_of_the_next_school_year_is_still_bookable(lucas, mercredi, jean):
+    mercredi.periode = mercredi.Periode.TOUTES
+    mercredi.save()
+    dernier = datetime.date(2028, 8, 30)  # un mercredi
+
+    resultat = reserver(enfant=lucas, prestation=mercredi, jour=dernier, par=jean, maintenant=AVANT)
+
+    assert resultat.accepte, resultat.message
+
+
+def test_a_prestation_open_for_the_current_school_year_only(lucas, mercredi, jean):
+    mercredi.horizon_reservation = mercredi.Horizon.ANNEE_EN_COURS
+    mercredi.save()
+
+    resultat = reserver(
+        enfant=lucas,
+        prestation=mercredi,
+        jour=datetime.date(2027, 9, 8),
+        par=jean,
+        maintenant=AVANT,
+    )
+
+    assert resultat.message == "Les réservations sont ouvertes jusqu'au 31/08/2027."
+    assert not Journee.objects.exists()
+
+
+def test_a_prestation_open_a_number_of_days_ahead(lucas, mercredi, jean):
+    mercredi.horizon_reservation = mercredi.Horizon.JOURS
+    mercredi.horizon_jours = 10  # le 1er décembre : jusqu'au vendredi 11
+    mercredi.save()
+
+    dans_l_horizon = reserver(
+        enfant=lucas, prestation=mercredi, jour=MERCREDI, par=jean, maintenant=AVANT
+    )
+    au_dela = reserver(
+        enfant=lucas,
+        prestation=mercredi,
+        jour=datetime.date(2026, 12, 16),
+        par=jean,
+        maintenant=AVANT,
+    )
+
+    assert dans_l_horizon.accepte
+    assert au_dela.message == "Les réservations sont ouvertes jusqu'au 11/12/2026."
+    assert list(Journee.objects.values_list("date", flat=True)) == [MERCREDI]
+
+
+def test_a_day_beyond_the_horizon_already_booked_says_so_first(lucas, mercredi, jean):
+    JourneeFactory(enfant=lucas, prestation=mercredi, date=APRES_L_HORIZON)
+
+    resultat = reserver(
+        enfant=lucas, prestation=mercredi, jour=APRES_L_HORIZON, par=jean, maintenant=AVANT
+    )
+
+    assert resultat.message == "La journée du mercredi 6 septembre est déjà réservée."
+
+
+def test_a_campaign_opens_its_days_beyond_the_horizon(lucas, mercredi, jean):
+    mercredi.horizon_reservation = mercredi.Horizon.JOURS
+    mercredi.horizon_jours = 0
+    mercredi.save()
+    campagne = Campagne.objects.create(
+        nom="Mercredis de janvier",
+        date_debut=datetime.date(2027, 1, 4),
+        date_fin=datetime.date(2027, 1, 31),
+        ouverture=a_paris(2026, 11, 30, 8, 0),
+        cloture=a_paris(2026, 12, 20, 18, 0),
+    )
+    campagne.prestations.add(mercredi)
+
+    resultat = reserver(
+        enfant=lucas,
+        prestation=mercredi,
+        jour=datetime.date(2027, 1, 6),
+        par=jean,
+        maintenant=AVANT,
+    )
+    hors_campagne = reserver(
+        enfant=lucas, prestation=mercredi, jour=MERCREDI, par=jean, maintenant=AVANT
+    )
+
+    assert resultat.accepte, resultat.message
+    assert hors_campagne.message == "Les réservations sont ouvertes jusqu'au 01/12/2026."
+
+
+def test_booking_a_period_beyond_the_horizon_books_nothing_and_says_until_when(
+    lucas, mercredi, jean, django_capture_on_commit_callbacks, mailoutbox
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        resultats = reserver_periode(
+            enfant=lucas,
+            prestation=mercredi,
+            debut=datetime.date(9998, 1, 5),
+            fin=datetime.date(9998, 1, 10),
+            jours_semaine={1, 2, 3, 4, 5},
+            par=jean,
+            maintenant=AVANT,
+        )
+
+    assert len(resultats) == 5
+    assert all(r.refuse for r in resultats)
+    assert {r.message for r in resultats} == {"Les réservations sont ouvertes jusqu'au 31/08/2028."}
+    assert not Journee.objects.exists()
+    assert mailoutbox == []
+
+
+def test_a_period_across_the_horizon_books_up_to_it(lucas, mercredi, jean):
+    mercredi.horizon_reservation = mercredi.Horizon.JOURS
+    mercredi.horizon_jours = 10  # jusqu'au vendredi 11 décembre
+
+    resultats = reserver_periode(
+        enfant=lucas,
+        prestation=mercredi,
+        debut=datetime.date(2026, 12, 1),
+        fin=datetime.date(2026, 12, 20),
+        jours_semaine={3},
+        par=jean,
+        maintenant=AVANT,
+    )
+
+    resume = {r.jour.day: (r.accepte, r.message) for r in resultats}
+    assert resume[9][0] is True
+    assert resume[16] == (False, "Les réservations sont ouvertes jusqu'au 11/12/2026.")
+    assert list(Journee.objects.values_list("date", flat=True)) == [MERCREDI]

@@ -706,7 +706,7 @@ def routes_du_portail():
 
 
 ROUTES_A_IDENTIFIANT = sorted(
-    {(nom, motif) for nom, motif in routes_du_portail() if "<int:" in motif}
+    {(nom, motif) for nom, motif in routes_du_portail() if "<id:" in motif}
 )
 
 
@@ -723,7 +723,7 @@ def test_un_identifiant_hostile_ne_fait_jamais_500(client, monde, route, identif
     """Un identifiant hors des bornes des entiers de la base : une page 404, pas une 500."""
     url = "/" + route[1]
     for nom in ("pk", "personne_pk", "vaccin_pk", "prestation_pk"):
-        url = url.replace(f"<int:{nom}>", str(identifiant))
+        url = url.replace(f"<id:{nom}>", str(identifiant))
     url = url.replace("<jour:jour>", "2026-12-09")
     with exemple_isole():
         client.force_login(monde.titulaire.utilisateur)
@@ -742,6 +742,7 @@ SANS_SAISIE = {
     "message": "une page en lecture (identifiant essayé à part)",
     "piece_jointe": "un fichier servi (identifiant essayé à part)",
     "infos": "une page en lecture",
+    "favicon": "une redirection vers l'icône des fichiers statiques",
     "formulaire": "un fichier servi (identifiant essayé à part)",
     "facture_pdf": "un PDF servi (identifiant essayé à part)",
     "facture_pdf_agent": "réservée au personnel",

@@ -2,6 +2,7 @@
 première connexion, la réinitialisation par courriel."""
 
 import re
+import time
 
 import pytest
 from django.core import mail
@@ -144,6 +145,26 @@ def test_le_changement_obligatoire_applique_aussi_la_regle(client_oblige, dupont
     assert utilisateur.doit_changer_mot_de_passe is True
 
 
+def test_le_changement_obligatoire_refuse_le_mot_de_passe_provisoire(client_oblige, dupont):
+    reponse = client_oblige.post(
+        reverse("mot_de_passe_obligatoire"),
+        {"new_password1": MOT_DE_PASSE, "new_password2": MOT_DE_PASSE},
+    )
+
+    assert reponse.status_code == 200
+    assert "Le nouveau mot de passe doit être différent de l'actuel." in texte(reponse)
+    utilisateur = dupont.titulaire.utilisateur
+    utilisateur.refresh_from_db()
+    assert utilisateur.doit_changer_mot_de_passe is True
+
+
+def test_le_changement_refuse_le_mot_de_passe_actuel(client_dupont, dupont):
+    reponse = changer(client_dupont, MOT_DE_PASSE)
+
+    assert "Le nouveau mot de passe doit être différent de l'actuel." in texte(reponse)
+    assert "Votre mot de passe a été modifié." not in texte(reponse)
+
+
 def test_sans_obligation_la_page_obligatoire_renvoie_au_changement_avec_l_ancien(
     client_dupont,
 ):
@@ -234,3 +255,40 @@ def test_le_nouveau_mot_de_passe_leve_le_verrou_de_connexion(client, dupont, set
     )
 
     assert "Bienvenue sur le Portail Famille" in texte(reponse)
+
+
+def test_au_dela_de_trois_demandes_par_heure_pour_une_adresse_aucun_courriel(client, dupont):
+    reponses = [demander_le_lien(client) for _ in range(4)]
+
+    assert len(mail.outbox) == 3
+    assert reponses[3].redirect_chain[-1][0] == reverse("mot_de_passe_oublie_envoye")
+    assert texte(reponses[3]) == texte(reponses[0])
+    # L'adresse écrite autrement compte pour la même.
+    demander_le_lien(client, "Jean.Dupont@Wanadoo.fr")
+    assert len(mail.outbox) == 3
+
+
+def test_au_dela_de_dix_demandes_par_heure_depuis_une_ip_aucun_courriel(client, dupont):
+    for numero in range(10):
+        demander_le_lien(client, f"personne{numero}@exemple.fr")
+
+    reponse = demander_le_lien(client)
+
+    assert reponse.redirect_chain[-1][0] == reverse("mot_de_passe_oublie_envoye")
+    assert mail.outbox == []
+    # Depuis une autre adresse IP, la demande passe.
+    client.post(
+        reverse("mot_de_passe_oublie"), {"email": "jean.dupont@wanadoo.fr"}, REMOTE_ADDR="10.0.0.2"
+    )
+    assert len(mail.outbox) == 1
+
+
+def test_la_limite_des_demandes_se_renouvelle_apres_une_heure(client, dupont, monkeypatch):
+    for _ in range(3):
+        demander_le_lien(client)
+    instant = time.time() + 60 * 60 + 1
+    monkeypatch.setattr(time, "time", lambda: instant)
+
+    demander_le_lien(client)
+
+    assert len(mail.outbox) == 4

@@ -71,3 +71,34 @@ def options_de_la_base(**environnement):
 def test_postgresql_prepare_les_requetes_repetees_sauf_si_on_le_coupe():
     assert options_de_la_base() == "[('prepare_threshold', 5), ('server_side_binding', True)]"
     assert options_de_la_base(DB_REQUETES_PREPAREES="off") == "[]"
+
+
+def reglage(nom, **environnement):
+    resultat = lancer_manage(
+        "shell",
+        "-c",
+        f"from django.conf import settings; print(settings.{nom})",
+        DEBUG="on",
+        **environnement,
+    )
+    assert resultat.returncode == 0, resultat.stderr
+    return resultat.stdout.strip().splitlines()[-1]
+
+
+def test_l_adresse_des_liens_suit_le_port_du_serveur_sauf_si_elle_est_donnee(monkeypatch):
+    monkeypatch.delenv("PORTAIL_URL", raising=False)
+    monkeypatch.delenv("PORT", raising=False)
+
+    assert reglage("PORTAIL_URL") == "http://127.0.0.1:8000"
+    assert reglage("PORTAIL_URL", PORT="8771") == "http://127.0.0.1:8771"
+    assert (
+        reglage("PORTAIL_URL", PORT="8771", PORTAIL_URL="https://portail.valvanoise.fr")
+        == "https://portail.valvanoise.fr"
+    )
+
+
+def test_make_run_donne_aux_liens_le_port_du_serveur():
+    makefile = (RACINE / "Makefile").read_text()
+
+    for cible in ("run", "demo"):
+        assert f"{cible}: export PORTAIL_URL ?= http://127.0.0.1:$(PORT)" in makefile

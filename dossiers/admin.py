@@ -2,7 +2,7 @@
 prestation exige avant une réservation, les certifications des familles, et la liste des
 dossiers encore incomplets (par famille, par prestation).
 
-Les documents déposés se vérifient depuis leur demande (demandes/admin_dossier.py) : accepter
+Les documents déposés se vérifient depuis leur demande (demandes/admin/dossier.py) : accepter
 ou refuser un document, c'est décider la demande « Document du dossier ».
 """
 
@@ -17,7 +17,7 @@ from django.utils.html import format_html
 from dossiers.etat import documents_manquants, exigences_des_familles
 from dossiers.models import CertificationAnnuelle, ExigenceDossier, TypeDocument
 from enfants.models import Prestation
-from familles.admin import LectureSeuleMixin, lien_admin
+from familles.admin.familles import LectureSeuleMixin, lien_admin
 from familles.models import Famille
 
 # Au-delà, la liste des dossiers incomplets invite à choisir une prestation ou une famille.

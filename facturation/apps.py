@@ -9,7 +9,7 @@ class FacturationConfig(AppConfig):
         # L'impression des factures sélectionnées (un PDF) rejoint les actions de l'administration.
         from django.contrib import admin
 
-        from facturation.admin_pdf import ajouter_a
+        from facturation.admin.pdf import ajouter_a
         from facturation.models import Facture
 
         modeladmin = admin.site._registry.get(Facture)

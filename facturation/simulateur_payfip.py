@@ -148,7 +148,7 @@ def _terminee(request, demande):
 
 def notifier(url_notification, donnees):
     """La notification de serveur à serveur : l'appel direct de la fonction qui la traite."""
-    from facturation import vues_paiement
+    from facturation.views import paiement as vues_paiement
 
     try:
         correspondance = resolve(urlsplit(url_notification).path)

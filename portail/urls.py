@@ -42,10 +42,7 @@ urlpatterns = [
     path("", include("familles.urls")),
     path("", include("enfants.urls")),
     path("", include("facturation.urls")),
-    path("", include("facturation.urls_paiement")),
     path("", include("demandes.urls")),
-    path("", include("demandes.urls_enfants")),
     path("", include("dossiers.urls")),
-    path("", include("demandes.urls_dossier")),
     path("admin/", admin.site.urls),
 ]

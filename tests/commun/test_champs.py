@@ -7,7 +7,7 @@ from django import forms
 from django.template import engines
 
 from commun.champs import champ
-from demandes.formulaires_dossier import DepotForm
+from demandes.forms.dossier import DepotForm
 
 CRISPY = engines["django"].from_string("{% load crispy_forms_tags %}{{ champ|as_crispy_field }}")
 

@@ -8,8 +8,8 @@ from django.template import engines
 from django.utils import timezone
 
 from commun.champs import champ
-from demandes.formulaires_dossier import DepotForm
-from demandes.formulaires_enfants import ChampDate, NouvelEnfantForm, VaccinationForm
+from demandes.forms.dossier import DepotForm
+from demandes.forms.enfants import ChampDate, NouvelEnfantForm, VaccinationForm
 
 CRISPY = engines["django"].from_string("{% load crispy_forms_tags %}{{ champ|as_crispy_field }}")
 

@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from demandes.forms import libeller_le_choix_vide
+from demandes.forms.mon_compte import libeller_le_choix_vide
 from demandes.models import Demande
 from demandes.services import DemandeImpossible, en_json, refuser_demande, valider_demande
 from familles.models import Famille, Responsable

@@ -8,7 +8,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from demandes.models import Demande
-from demandes.vues_enfants import _enfants_de_la_famille, _inscriptions_en_attente
+from demandes.views.enfants import _enfants_de_la_famille, _inscriptions_en_attente
 from enfants.models import Campagne, Enfant, Fermeture, Journee, Prestation
 from enfants.planning import (
     _inscriptions_entre,

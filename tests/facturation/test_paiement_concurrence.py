@@ -10,8 +10,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from facturation import paiement, simulateur_payfip, vues_paiement
+from facturation import paiement, simulateur_payfip
 from facturation.models import Facture, Reglement, TransactionEnLigne
+from facturation.views import paiement as vues_paiement
 from tests.factories import (
     FactureFactory,
     FamilleFactory,

@@ -25,11 +25,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from demandes import blocs
-from demandes import formulaires_enfants as fe
-from demandes.forms import FORMULAIRES as FORMULAIRES_MON_COMPTE
-from demandes.forms import NouveauConjointForm
-from demandes.formulaires_dossier import DepotForm
-from demandes.formulaires_planning import MotifAbsenceForm, ReservationPeriodeForm
+from demandes.forms import enfants as fe
+from demandes.forms.dossier import DepotForm
+from demandes.forms.mon_compte import FORMULAIRES as FORMULAIRES_MON_COMPTE
+from demandes.forms.mon_compte import NouveauConjointForm
+from demandes.forms.planning import MotifAbsenceForm, ReservationPeriodeForm
 from demandes.models import Demande
 from demandes.services import SUPPRIMER, creer_demande
 from dossiers.etat import resume_du_dossier
@@ -43,7 +43,7 @@ from enfants.models import (
 )
 from enfants.planning import prestations_reservables
 from facturation.models import Affectation, Reglement, TransactionEnLigne
-from facturation.vues_paiement import PaiementForm
+from facturation.views.paiement import PaiementForm
 from familles.forms import MessageForm, ReponseForm
 from familles.models import Famille, Message, Responsable, Utilisateur
 from portail.forms import (

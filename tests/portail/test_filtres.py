@@ -6,7 +6,7 @@ from types import SimpleNamespace
 import pytest
 from django.urls import reverse
 
-from demandes.vues_enfants import SECTIONS
+from demandes.views.enfants import SECTIONS
 from portail.templatetags.portail import euros, menu_enfant
 
 INSECABLE = "\u00a0"

@@ -2,7 +2,7 @@
 
 from django import forms
 
-from demandes.formulaires_enfants import ChampDate
+from demandes.forms.enfants import ChampDate
 from familles.fichiers import PieceJointeField
 
 

@@ -15,8 +15,8 @@ from django.views.decorators.http import require_POST
 
 from demandes.balisage_dossier import documents_demandes
 from demandes.dossier import deposer_document
-from demandes.formulaires_dossier import DepotForm
-from demandes.formulaires_enfants import (
+from demandes.forms.dossier import DepotForm
+from demandes.forms.enfants import (
     AutorisationsForm,
     FicheSanitaireForm,
     IdentiteForm,
@@ -26,7 +26,7 @@ from demandes.formulaires_enfants import (
 from demandes.models import Demande
 from demandes.pages import page_mon_compte
 from demandes.services import DemandeImpossible
-from demandes.vues_enfants import FicheEnfant, lignes
+from demandes.views.enfants import FicheEnfant, lignes
 from dossiers.etat import etapes_de_la_certification, resume_du_dossier
 from dossiers.services import DossierImpossible, confirmer_page
 from enfants.models import Enfant, FicheSanitaire

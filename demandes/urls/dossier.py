@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from demandes import vues_dossier as vues
+from demandes.views import dossier as vues
 
 urlpatterns = [
     path("mon-dossier/", vues.mon_dossier, name="mon_dossier"),

@@ -20,7 +20,7 @@ from django.utils.formats import number_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from enfants.admin import PrestationChoixMixin, PrestationListFilter
+from enfants.admin.enfants import PrestationChoixMixin, PrestationListFilter
 from facturation import formats, paiement, sepa, services
 from facturation.models import (
     ZERO,
@@ -35,7 +35,7 @@ from facturation.models import (
     TransactionEnLigne,
     TropPercu,
 )
-from familles.admin import VIDE, HistoriqueAdmin, LectureSeuleMixin, lien_admin
+from familles.admin.familles import VIDE, HistoriqueAdmin, LectureSeuleMixin, lien_admin
 
 MODES_SAISIS_A_LA_MAIN = (
     Reglement.Mode.CHEQUE,

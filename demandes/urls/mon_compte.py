@@ -3,7 +3,7 @@
 from django.urls import path
 
 import commun.convertisseurs  # noqa: F401 (enregistre <id:…>)
-from demandes import views
+from demandes.views import mon_compte as views
 
 urlpatterns = [
     path("mon-compte/", views.mon_compte, name="mon_compte"),

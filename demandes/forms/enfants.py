@@ -12,7 +12,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from demandes.forms import TelephoneField
+from demandes.forms.mon_compte import TelephoneField
 from enfants.models import Enfant, FicheSanitaire, PersonneAutorisee, Vaccination
 
 AGE_MAXIMUM = 18

@@ -1,7 +1,8 @@
 from django.urls import path
 
 import commun.convertisseurs  # noqa: F401 (enregistre <id:…>)
-from facturation import simulateur_payfip, vues_paiement
+from facturation import simulateur_payfip
+from facturation.views import paiement as vues_paiement
 
 # La référence d'une transaction est un uuid4 en hexadécimal : `slug` refuse d'emblée (404) ce
 # qui ne peut pas en être une, dont le caractère NUL que PostgreSQL refuse (une erreur 500).

@@ -17,14 +17,14 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from commun.requetes import compilee
-from demandes.formulaires_planning import MotifAbsenceForm, ReservationPeriodeForm
+from demandes.forms.planning import MotifAbsenceForm, ReservationPeriodeForm
 from demandes.reservations import (
     annuler_reservation,
     declarer_absence,
     reserver,
     reserver_periode,
 )
-from demandes.vues_enfants import SECTIONS
+from demandes.views.enfants import SECTIONS
 from enfants import ical
 from enfants.models import Enfant, Inscription
 from enfants.planning import (

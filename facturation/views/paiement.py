@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from facturation import paiement
 from facturation.models import Facture, TransactionEnLigne
-from facturation.views import _get_facture_for_famille
+from facturation.views.releve import _get_facture_for_famille
 from familles.acces import famille_requise, responsable_connecte
 
 logger = logging.getLogger(__name__)

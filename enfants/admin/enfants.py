@@ -33,8 +33,8 @@ from enfants.models import (
     Vaccination,
 )
 from enfants.services import familles_inscrites
-from familles import admin as familles_admin
-from familles.admin import VIDE, HistoriqueAdmin, lien_admin
+from familles.admin import familles as familles_admin
+from familles.admin.familles import VIDE, HistoriqueAdmin, lien_admin
 from familles.models import Famille, Message, Responsable
 
 PERMISSION_SANITAIRE = "enfants.voir_donnees_sanitaires"

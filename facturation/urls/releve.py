@@ -1,7 +1,8 @@
 from django.urls import path
 
 import commun.convertisseurs  # noqa: F401 (enregistre <id:…>)
-from facturation import admin_pdf, views
+from facturation.admin import pdf as admin_pdf
+from facturation.views import releve as views
 
 urlpatterns = [
     path("releve/", views.releve, name="releve"),

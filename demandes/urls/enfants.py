@@ -5,8 +5,8 @@ import datetime
 from django.urls import path, register_converter
 
 import commun.convertisseurs  # noqa: F401 (enregistre <id:…>)
-from demandes import vues_enfants as vues
-from demandes import vues_planning as planning
+from demandes.views import enfants as vues
+from demandes.views import planning
 from enfants.planning import annee_du_planning
 
 

@@ -20,7 +20,7 @@ from django.utils.formats import date_format
 from django.utils.text import capfirst
 
 from commun.requetes import compilee
-from demandes.formulaires_enfants import (
+from demandes.forms.enfants import (
     VACCINS_COURANTS,
     AutorisationsForm,
     FicheSanitaireForm,

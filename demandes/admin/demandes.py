@@ -17,16 +17,15 @@ from django.urls import path
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from demandes import admin_campagnes  # noqa: F401 (les campagnes de réservation)
-from demandes.admin_dossier import apercu_piece
+from demandes.admin.dossier import apercu_piece
 from demandes.dossier import piece_de
-from demandes.forms import MotifRefusForm
+from demandes.forms.mon_compte import MotifRefusForm
 from demandes.lecture import lignes_de
 from demandes.models import Demande
 from demandes.services import DemandeImpossible, refuser_demande, valider_demande
 from dossiers.models import PieceDossier
-from enfants.admin import habilite_donnees_sanitaires
-from familles.admin import VIDE, LectureSeuleMixin, lien_admin
+from enfants.admin.enfants import habilite_donnees_sanitaires
+from familles.admin.familles import VIDE, LectureSeuleMixin, lien_admin
 from familles.models import Responsable
 
 PERMISSION_DECIDER = "demandes.change_demande"

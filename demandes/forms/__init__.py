@@ -1,0 +1,1 @@
+"""Les formulaires des pages de `demandes`, rangés comme elles (`demandes/views/`)."""

@@ -1,0 +1,3 @@
+"""L'administration des familles."""
+
+from familles.admin import familles  # noqa: F401 (enregistre ses pages)

@@ -17,7 +17,7 @@ from django.utils.html import format_html
 from dossiers.etat import documents_manquants, exigences_des_familles
 from dossiers.models import CertificationAnnuelle, ExigenceDossier, TypeDocument
 from enfants.models import Prestation
-from familles.admin.familles import LectureSeuleMixin, lien_admin
+from familles.admin.outils import LectureSeuleMixin, lien_admin
 from familles.models import Famille
 
 # Au-delà, la liste des dossiers incomplets invite à choisir une prestation ou une famille.

@@ -10,7 +10,7 @@ from django.utils.html import format_html, format_html_join
 from demandes.campagnes import CampagneImpossible, allouer_campagne
 from enfants import regles
 from enfants.models import Campagne, Journee, ResultatAttribution
-from familles.admin.familles import VIDE, LectureSeuleMixin, lien_admin
+from familles.admin.outils import VIDE, LectureSeuleMixin, lien_admin
 
 
 class ResultatAttributionInline(LectureSeuleMixin, admin.TabularInline):

@@ -24,8 +24,8 @@ from demandes.lecture import lignes_de
 from demandes.models import Demande
 from demandes.services import DemandeImpossible, refuser_demande, valider_demande
 from dossiers.models import PieceDossier
-from enfants.admin.enfants import habilite_donnees_sanitaires
-from familles.admin.familles import VIDE, LectureSeuleMixin, lien_admin
+from enfants.admin.outils import habilite_donnees_sanitaires
+from familles.admin.outils import VIDE, LectureSeuleMixin, lien_admin
 from familles.models import Responsable
 
 PERMISSION_DECIDER = "demandes.change_demande"
@@ -231,12 +231,7 @@ class DemandeAdmin(LectureSeuleMixin, admin.ModelAdmin):
 
     @admin.action(description="Valider les demandes sélectionnées", permissions=["decider"])
     def valider_selection(self, request, queryset):
-        self._decider(
-            request,
-            queryset,
-            lambda demande: valider_demande(demande=demande, agent=request.user),
-            ("demande validée", "demandes validées"),
-        )
+        self._decider_selection(request, queryset)
 
     @admin.action(description="Refuser les demandes sélectionnées", permissions=["decider"])
     def refuser_selection(self, request, queryset):
@@ -245,24 +240,26 @@ class DemandeAdmin(LectureSeuleMixin, admin.ModelAdmin):
         if not form.is_valid():
             return self._page_refus(request, list(queryset), form, selection=True)
         motif = form.cleaned_data["motif"]
-        self._decider(
-            request,
-            queryset,
-            lambda demande: refuser_demande(demande=demande, agent=request.user, motif=motif),
-            ("demande refusée", "demandes refusées"),
-        )
+        self._decider_selection(request, queryset, motif=motif)
         return None
 
-    def _decider(self, request, demandes, decider, participes):
-        """Décide chaque demande (chacune dans sa transaction) et résume : « 3 demandes
-        validées, 1 déjà décidée »."""
+    def _decider_selection(self, request, demandes, *, motif=None):
+        """Valide chaque demande, ou la refuse quand un `motif` est donné (chacune dans sa
+        transaction), et résume : « 3 demandes validées, 1 déjà décidée »."""
+        if motif is None:
+            participes = ("demande validée", "demandes validées")
+        else:
+            participes = ("demande refusée", "demandes refusées")
         faites, deja, erreurs = 0, 0, []
         for demande in demandes:
             if not demande.est_en_attente:
                 deja += 1
                 continue
             try:
-                decider(demande)
+                if motif is None:
+                    valider_demande(demande=demande, agent=request.user)
+                else:
+                    refuser_demande(demande=demande, agent=request.user, motif=motif)
             except DemandeImpossible as erreur:
                 statut = Demande.objects.filter(pk=demande.pk).values_list("statut", flat=True)
                 if statut.first() != Demande.Statut.EN_ATTENTE:

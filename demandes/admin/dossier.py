@@ -15,8 +15,8 @@ from django.utils.html import format_html
 
 from demandes.models import Demande
 from dossiers.models import PieceDossier
-from enfants.admin.enfants import habilite_donnees_sanitaires
-from familles.admin.familles import VIDE, LectureSeuleMixin, lien_admin
+from enfants.admin.outils import habilite_donnees_sanitaires
+from familles.admin.outils import VIDE, LectureSeuleMixin, lien_admin
 
 TOUS = "tous"
 

@@ -1,3 +1,11 @@
-"""L'administration de la facturation."""
+"""L'administration de la facturation : régies, mandats et tarifs (`regies`), factures
+(`factures`, leur impression en un PDF : `pdf`), règlements et transactions en ligne
+(`reglements`), trop-perçus (`trop_percus`) ; les petites fonctions d'affichage sont dans
+`outils`."""
 
-from facturation.admin import factures, pdf  # noqa: F401 (enregistrent leurs pages)
+from facturation.admin import (  # noqa: F401 (enregistrent leurs pages)
+    factures,
+    regies,
+    reglements,
+    trop_percus,
+)

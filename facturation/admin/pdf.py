@@ -1,6 +1,7 @@
 """L'impression des factures depuis l'administration : un seul PDF pour toute une sélection.
 
-L'action est ajoutée à l'administration des factures au démarrage (`FacturationConfig.ready`).
+L'action est dans la liste de celles de l'administration des factures (`factures.py`) ; le PDF
+d'une facture, pour un agent, s'ouvre depuis sa fiche.
 """
 
 from django.contrib import admin, messages
@@ -30,13 +31,6 @@ def imprimer_factures(modeladmin, request, queryset):
     nom = f"factures-{timezone.localdate():%Y-%m-%d}.pdf"
     reponse["Content-Disposition"] = f'inline; filename="{nom}"'
     return reponse
-
-
-def ajouter_a(modeladmin_class):
-    """Ajoute l'action d'impression à l'administration des factures (une seule fois)."""
-    actions = tuple(modeladmin_class.actions or ())
-    if imprimer_factures not in actions:
-        modeladmin_class.actions = (*actions, imprimer_factures)
 
 
 def _facture_pdf_agent(request, pk):

@@ -1,0 +1,77 @@
+"""Les petites briques que les autres administrations réutilisent (`lien_admin`,
+`HistoriqueAdmin`…) : `familles` est l'application de base, les autres en dépendent déjà."""
+
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html
+from simple_history.admin import SimpleHistoryAdmin
+
+VIDE = "—"
+
+
+def url_admin(obj, vue="change"):
+    """L'adresse d'un objet dans l'administration, ou None s'il n'y a pas de page pour lui."""
+    opts = obj._meta
+    try:
+        return reverse(f"admin:{opts.app_label}_{opts.model_name}_{vue}", args=[obj.pk])
+    except NoReverseMatch:
+        return None
+
+
+def lien_admin(obj, texte=None):
+    """Un lien vers la fiche d'un objet dans l'administration (« — » s'il n'y a pas d'objet)."""
+    if obj is None:
+        return VIDE
+    texte = str(obj) if texte is None else texte
+    url = url_admin(obj)
+    return format_html('<a href="{}">{}</a>', url, texte) if url else texte
+
+
+def lien_liste(modele, texte, **filtres):
+    """Un lien vers la liste filtrée d'un modèle (« app.modele ») de l'administration.
+
+    Le modèle est nommé par une chaîne : les familles n'importent pas les applications qui
+    dépendent d'elles.
+    """
+    app_label, model_name = modele.lower().split(".")
+    try:
+        url = reverse(f"admin:{app_label}_{model_name}_changelist")
+    except NoReverseMatch:
+        return None
+    if filtres:
+        url += "?" + "&".join(f"{cle}={valeur}" for cle, valeur in filtres.items())
+    return format_html('<a href="{}">{}</a>', url, texte)
+
+
+class LectureSeuleMixin:
+    """Ce qu'on consulte sans jamais l'écrire à la main : ni ajout, ni modification, ni
+    suppression, pour personne (superutilisateurs compris). Vaut pour un admin et un inline."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class HistoriqueAdmin(SimpleHistoryAdmin):
+    """L'historique de simple_history, sans retour arrière pour qui ne peut que consulter.
+
+    simple_history enregistre le formulaire d'une version passée (« Rétablir ») sans vérifier
+    le droit de modifier : on le vérifie ici.
+    """
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            obj = self.get_object(request, unquote(object_id))
+            if (
+                obj is None
+                or not self.has_change_permission(request, obj)
+                or self.revert_disabled(request, obj)
+            ):
+                raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)

@@ -2,18 +2,18 @@
 
 Déposer un document crée la pièce (dossiers) et la Demande « Document du dossier » qui la vise ;
 le service la décide par `valider_demande` / `refuser_demande`, la famille la retire par
-`retirer_demande`, et ces fonctions appellent ici ce qu'il faut faire de la pièce. Les
+`retirer_demande` (demandes/decisions.py), et ces fonctions appellent ici ce qu'il faut faire
+de la pièce. Les
 documents de santé ne se décident que par un agent habilité aux données sanitaires.
 """
+
+from contextlib import contextmanager
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 
 from demandes.models import Demande
 from demandes.services import (
-    APPLICATIONS,
-    APPLICATIONS_REFUS,
-    APPLICATIONS_RETRAIT,
     PERMISSION_SANITAIRE,
     DemandeImpossible,
     en_json,
@@ -88,31 +88,32 @@ def _piece_a_decider(demande, agent):
     return piece
 
 
-def _decider(decision):
-    """La décision sur la pièce, ses refus dits comme ceux des demandes."""
-
-    def appliquer(demande, agent):
-        try:
-            decision(_piece_a_decider(demande, agent), demande, agent)
-        except DossierImpossible as erreur:
-            raise DemandeImpossible(erreur.message) from erreur
-
-    return appliquer
+@contextmanager
+def _refus_du_dossier():
+    """Un refus du dossier (DossierImpossible) se dit comme ceux des demandes."""
+    try:
+        yield
+    except DossierImpossible as erreur:
+        raise DemandeImpossible(erreur.message) from erreur
 
 
-def _retirer(demande, par):
+def accepter_document(demande, agent):
+    """Le service accepte le document : la pièce est vérifiée."""
+    piece = _piece_a_decider(demande, agent)
+    with _refus_du_dossier():
+        accepter_piece(piece=piece, agent=agent)
+
+
+def refuser_document(demande, agent):
+    """Le service refuse le document, avec le motif de la demande."""
+    piece = _piece_a_decider(demande, agent)
+    with _refus_du_dossier():
+        refuser_piece(piece=piece, agent=agent, motif=demande.motif_refus)
+
+
+def retirer_document(demande, par):
+    """La famille retire le document déposé, s'il existe encore."""
     piece = piece_de(demande)
     if piece is not None:
-        try:
+        with _refus_du_dossier():
             retirer_piece(piece=piece, par=par)
-        except DossierImpossible as erreur:
-            raise DemandeImpossible(erreur.message) from erreur
-
-
-APPLICATIONS[Demande.Type.DOCUMENT] = _decider(
-    lambda piece, demande, agent: accepter_piece(piece=piece, agent=agent)
-)
-APPLICATIONS_REFUS[Demande.Type.DOCUMENT] = _decider(
-    lambda piece, demande, agent: refuser_piece(piece=piece, agent=agent, motif=demande.motif_refus)
-)
-APPLICATIONS_RETRAIT[Demande.Type.DOCUMENT] = _retirer

@@ -14,8 +14,8 @@ excusée, réservation refusée), et la famille en est prévenue.
 
 Quand la prestation n'accepte pas les demandes d'elle-même (`validation_automatique` faux), la
 journée passe « en cours de traitement » et une Demande (Réservations ou Absences) attend
-l'agent ; sa validation, son refus ou son retrait passent par demandes/services.py, qui appelle
-les fonctions enregistrées en bas de ce module.
+l'agent ; sa validation, son refus ou son retrait passent par demandes/decisions.py, qui appelle
+les fonctions « Les décisions du service » en bas de ce module.
 """
 
 import datetime
@@ -29,13 +29,11 @@ from django.utils import timezone
 from commun.requetes import Forme, compilee
 from demandes.models import Demande
 from demandes.services import (
-    APPLICATIONS,
-    APPLICATIONS_REFUS,
-    APPLICATIONS_RETRAIT,
     DemandeImpossible,
     creer_demande,
+    marquer_retiree,
     raison_historique,
-    retirer_demande,
+    verrouiller_en_attente,
 )
 from dossiers.services import dossier_bloque_reservation
 from enfants import regles
@@ -78,21 +76,21 @@ class Resultat:
 
 
 class _Refus(Exception):
+    """Une règle refuse : la transaction de l'opération est annulée, rien n'est écrit, et
+    l'opération publique rend un Resultat refusé (`refus.resultat(...)`)."""
+
     def __init__(self, message):
         super().__init__(message)
         self.message = message
 
+    def resultat(self, enfant, prestation, jour):
+        return Resultat(enfant=enfant, prestation=prestation, jour=jour, message=self.message)
 
-def _decider(operation, *, enfant, prestation, jour, **kwargs):
-    """Exécute l'opération dans sa transaction ; un refus devient un Resultat refusé."""
-    try:
-        with transaction.atomic():
-            resultat = operation(enfant=enfant, prestation=prestation, jour=jour, **kwargs)
-    except _Refus as refus:
-        return Resultat(enfant=enfant, prestation=prestation, jour=jour, message=refus.message)
+
+def _apres_la_transaction(resultat):
+    """Un message qui lit la base (le rang en liste d'attente) s'écrit après la transaction de
+    l'opération : le verrou de la prestation, que la demande suivante attend, est déjà rendu."""
     if callable(resultat.message):
-        # Un message qui lit la base (le rang en liste d'attente) s'écrit après la transaction :
-        # le verrou de la prestation, que la demande suivante attend, est déjà rendu.
         resultat.message = resultat.message()
     return resultat
 
@@ -107,43 +105,55 @@ def reserver(*, enfant, prestation, jour, par, maintenant=None, inscriptions=Non
     `inscriptions` (ici comme pour l'annulation) : les inscriptions de l'enfant à la
     prestation, quand l'appelant vient de les lire (la vue, pour répondre 404) ; sinon le
     service les lit."""
-    return _decider(
-        _reserver,
-        enfant=enfant,
-        prestation=prestation,
-        jour=jour,
-        par=par,
-        maintenant=maintenant,
-        inscriptions=inscriptions,
-    )
+    try:
+        with transaction.atomic():
+            resultat = _reserver(
+                enfant=enfant,
+                prestation=prestation,
+                jour=jour,
+                par=par,
+                maintenant=maintenant,
+                inscriptions=inscriptions,
+            )
+    except _Refus as refus:
+        return refus.resultat(enfant, prestation, jour)
+    return _apres_la_transaction(resultat)
 
 
 def annuler_reservation(*, enfant, prestation, jour, par, maintenant=None, inscriptions=None):
     """Annule une réservation avant la limite d'annulation (la place se libère) ; retire une
     demande en attente du service ou une inscription en liste d'attente."""
-    return _decider(
-        _annuler,
-        enfant=enfant,
-        prestation=prestation,
-        jour=jour,
-        par=par,
-        maintenant=maintenant,
-        inscriptions=inscriptions,
-    )
+    try:
+        with transaction.atomic():
+            resultat = _annuler(
+                enfant=enfant,
+                prestation=prestation,
+                jour=jour,
+                par=par,
+                maintenant=maintenant,
+                inscriptions=inscriptions,
+            )
+    except _Refus as refus:
+        return refus.resultat(enfant, prestation, jour)
+    return _apres_la_transaction(resultat)
 
 
 def declarer_absence(*, enfant, prestation, jour, par, motif, maintenant=None):
     """Déclare l'enfant absent un jour réservé ou régulier : excusé avant la limite
     d'annulation, facturé après. La raison est obligatoire."""
-    return _decider(
-        _declarer_absence,
-        enfant=enfant,
-        prestation=prestation,
-        jour=jour,
-        par=par,
-        motif=motif,
-        maintenant=maintenant,
-    )
+    try:
+        with transaction.atomic():
+            resultat = _declarer_absence(
+                enfant=enfant,
+                prestation=prestation,
+                jour=jour,
+                par=par,
+                motif=motif,
+                maintenant=maintenant,
+            )
+    except _Refus as refus:
+        return refus.resultat(enfant, prestation, jour)
+    return _apres_la_transaction(resultat)
 
 
 @transaction.atomic
@@ -410,7 +420,10 @@ def _annuler(*, enfant, prestation, jour, par, maintenant, inscriptions):
     if etat == Etat.RESERVATION_EN_ATTENTE:
         demande = _demande_en_attente(journee, Demande.Type.RESERVATION)
         if demande is not None:
-            retirer_demande(demande=demande, par=par)  # → _retirer_reservation
+            # La famille retire sa demande au service, comme depuis la liste des demandes.
+            demande = verrouiller_en_attente(demande)
+            retirer_reservation(demande, par)
+            marquer_retiree(demande)
         else:
             _supprimer(journee, par, "Réservation en attente retirée")
             _faire_avancer_liste(prestation, jour, maintenant)
@@ -603,7 +616,7 @@ def _prevenir_place_liberee(journee, resultat):
     )
 
 
-# --- Les décisions du service (demandes/services.py) ------------------------------------------
+# --- Les décisions du service (demandes/decisions.py) -----------------------------------------
 
 
 def _journee_de_la_demande(demande):
@@ -623,13 +636,15 @@ def _exiger_etat(journee, etat):
         )
 
 
-def _appliquer_reservation(demande, agent):
+def appliquer_reservation(demande, agent):
+    """La réservation demandée est accordée : la journée en attente devient « Réservé »."""
     journee = _journee_de_la_demande(demande)
     _exiger_etat(journee, Etat.RESERVATION_EN_ATTENTE)
     _ecrire(journee, Etat.RESERVE, agent, raison_historique(demande), reservee=True)
 
 
-def _refuser_reservation(demande, agent):
+def refuser_reservation(demande, agent):
+    """La réservation est refusée : la journée le dit, sa place va à la liste d'attente."""
     journee = _journee_de_la_demande(demande)
     _exiger_etat(journee, Etat.RESERVATION_EN_ATTENTE)
     journee.motif = demande.motif_refus[: Journee._meta.get_field("motif").max_length]
@@ -639,7 +654,8 @@ def _refuser_reservation(demande, agent):
     _faire_avancer_liste(journee.prestation, journee.date)
 
 
-def _retirer_reservation(demande, par):
+def retirer_reservation(demande, par):
+    """La famille retire sa demande de réservation : la journée en attente disparaît."""
     journee = Journee.objects.filter(pk=demande.cible_id).select_related("prestation").first()
     if journee is None or journee.etat != Etat.RESERVATION_EN_ATTENTE:
         return
@@ -648,7 +664,8 @@ def _retirer_reservation(demande, par):
     _faire_avancer_liste(prestation, journee.date)
 
 
-def _appliquer_absence(demande, agent):
+def appliquer_absence(demande, agent):
+    """L'absence déclarée est acceptée : excusée, elle libère la place et crédite le jour."""
     journee = _journee_de_la_demande(demande)
     _exiger_etat(journee, Etat.ABSENCE_EN_ATTENTE)
     journee.motif = demande.valeurs_demandees.get("motif", journee.motif)
@@ -665,7 +682,7 @@ def _appliquer_absence(demande, agent):
         )
 
 
-def _retablir_avant_absence(demande, par):
+def retablir_avant_absence(demande, par):
     """Un refus ou un retrait : la journée redevient ce qu'elle était avant la demande."""
     journee = _journee_de_la_demande(demande)
     if journee.etat != Etat.ABSENCE_EN_ATTENTE:
@@ -673,14 +690,6 @@ def _retablir_avant_absence(demande, par):
     avant = demande.valeurs_actuelles
     journee.motif = avant.get("motif", "") or ""
     _ecrire(journee, avant.get("etat", Etat.RESERVE), par, f"Demande n° {demande.pk} sans suite")
-
-
-APPLICATIONS[Demande.Type.RESERVATION] = _appliquer_reservation
-APPLICATIONS_REFUS[Demande.Type.RESERVATION] = _refuser_reservation
-APPLICATIONS_RETRAIT[Demande.Type.RESERVATION] = _retirer_reservation
-APPLICATIONS[Demande.Type.ABSENCE] = _appliquer_absence
-APPLICATIONS_REFUS[Demande.Type.ABSENCE] = _retablir_avant_absence
-APPLICATIONS_RETRAIT[Demande.Type.ABSENCE] = _retablir_avant_absence
 
 
 # --- Petits outils ------------------------------------------------------------------------------

@@ -1,21 +1,20 @@
-"""Les demandes des familles et les décisions du service.
+"""Les demandes des familles : les créer, les retrouver, les verrouiller.
 
 Le portail, l'administration, les commandes et les tests passent tous par ces fonctions : une
-règle n'est écrite qu'ici. Chaque décision est atomique et ne se prend qu'une fois, même quand
-deux agents cliquent au même moment (verrou de ligne sur la demande).
+règle n'est écrite qu'ici. Les décisions du service (valider, refuser, retirer) sont dans
+`demandes/decisions.py`, qui appelle ce que chaque type de demande demande de faire
+(`demandes/reservations.py`, `demandes/dossier.py`) ; ces modules-là n'utilisent que celui-ci.
 """
 
 import json
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 
 from demandes.models import Demande
 from familles.models import Famille
-from familles.notifications import notifier_famille
 
 PERMISSION_SANITAIRE = "enfants.voir_donnees_sanitaires"
 SUPPRIMER = "_supprimer"
@@ -133,7 +132,7 @@ def demander_modification(
     )
 
 
-def _verrouiller_en_attente(demande):
+def verrouiller_en_attente(demande):
     """La demande relue sous verrou ; refusée si quelqu'un l'a décidée entre-temps."""
     demande = Demande.objects.select_for_update().get(pk=demande.pk)
     if demande.statut != Demande.Statut.EN_ATTENTE:
@@ -143,129 +142,13 @@ def _verrouiller_en_attente(demande):
     return demande
 
 
-def _verifier_habilitation(demande, agent):
-    if demande.type == Demande.Type.DONNEES_SANITAIRES and not agent.has_perm(PERMISSION_SANITAIRE):
-        raise DemandeImpossible(
-            "Les données sanitaires ne peuvent être décidées que par un agent habilité."
-        )
-
-
-# Les types de demande qui ne se réduisent pas à écrire des champs dans une fiche (une
-# réservation, une absence…) enregistrent ici leur propre fonction : type → f(demande, agent).
-APPLICATIONS = {}
-# Ceux qui ont déjà écrit quelque chose en attendant la décision (une journée « en cours de
-# traitement ») enregistrent aussi ce que défait un refus, ou un retrait par la famille :
-# type → f(demande, par). Voir demandes/reservations.py.
-APPLICATIONS_REFUS = {}
-APPLICATIONS_RETRAIT = {}
-
-
-def raison_historique(demande):
-    """Ce que l'historique de la fiche dit du changement : la demande qui l'a causé."""
-    return f"Demande n° {demande.pk} « {demande.get_type_display()} » validée"
-
-
-def _appliquer_a_la_fiche(demande, agent):
-    """Écrit les valeurs demandées dans la fiche visée : la modifie, la crée ou la supprime."""
-    modele = demande.cible_type.model_class()
-    demandees = demande.valeurs_demandees
-    if demande.cible_id is not None:
-        fiche = modele.objects.select_for_update().filter(pk=demande.cible_id).first()
-        if fiche is None:
-            raise DemandeImpossible("La fiche visée par cette demande n'existe plus.")
-        fiche._history_user = agent
-        fiche._change_reason = raison_historique(demande)
-        if demandees.get(SUPPRIMER):
-            fiche.delete()
-            return
-    else:
-        fiche = modele()
-        fiche._history_user = agent
-        fiche._change_reason = raison_historique(demande)
-        for nom, valeur in (("famille_id", demande.famille_id), ("enfant_id", demande.enfant_id)):
-            if hasattr(fiche, nom) and valeur is not None:
-                setattr(fiche, nom, valeur)
-    for champ, valeur in demandees.items():
-        field = modele._meta.get_field(champ)
-        setattr(fiche, field.attname, field.to_python(valeur))
-    try:
-        fiche.full_clean()
-    except ValidationError as erreur:
-        raise DemandeImpossible(
-            "Les valeurs demandées ne sont pas valables : " + " ".join(erreur.messages)
-        ) from erreur
-    fiche.save()
-    if demande.cible_id is None:
-        demande.cible_id = fiche.pk
-        if demande.type == Demande.Type.NOUVEL_ENFANT:
-            demande.enfant_id = fiche.pk
-
-
-def _appliquer_informations_bancaires(demande, agent):
-    """Les coordonnées bancaires ou le prélèvement : jamais de prélèvement sans IBAN."""
-    _appliquer_a_la_fiche(demande, agent)
-    famille = Famille.objects.get(pk=demande.cible_id)
-    if famille.prelevement_automatique and not famille.iban:
-        raise DemandeImpossible(
-            "Le prélèvement automatique demande un IBAN : la famille n'en a pas d'enregistré."
-        )
-
-
-APPLICATIONS[Demande.Type.BANCAIRES] = _appliquer_informations_bancaires
-APPLICATIONS[Demande.Type.PRELEVEMENT] = _appliquer_informations_bancaires
-
-
-@transaction.atomic
-def valider_demande(*, demande, agent):
-    """Accepte la demande : applique le changement, note qui et quand, prévient la famille."""
-    demande = _verrouiller_en_attente(demande)
-    _verifier_habilitation(demande, agent)
-    APPLICATIONS.get(demande.type, _appliquer_a_la_fiche)(demande, agent)
-    demande.statut = Demande.Statut.ACCEPTEE
-    demande.decidee_par = agent
-    demande.decidee_le = timezone.now()
-    demande.save()
-    _prevenir_famille(demande, agent)
-    return demande
-
-
-@transaction.atomic
-def refuser_demande(*, demande, agent, motif):
-    """Refuse la demande avec un motif (obligatoire) et prévient la famille ; rien ne change."""
-    motif = (motif or "").strip()
-    if not motif:
-        raise DemandeImpossible("Indiquez le motif du refus : la famille le lira.")
-    demande = _verrouiller_en_attente(demande)
-    _verifier_habilitation(demande, agent)
-    demande.statut = Demande.Statut.REFUSEE
-    demande.motif_refus = motif
-    if demande.type in APPLICATIONS_REFUS:
-        APPLICATIONS_REFUS[demande.type](demande, agent)
-    demande.decidee_par = agent
-    demande.decidee_le = timezone.now()
-    demande.save()
-    _prevenir_famille(demande, agent)
-    return demande
-
-
-@transaction.atomic
-def retirer_demande(*, demande, par):
-    """La famille retire une demande encore en attente."""
-    demande = _verrouiller_en_attente(demande)
-    if demande.type in APPLICATIONS_RETRAIT:
-        APPLICATIONS_RETRAIT[demande.type](demande, par)
+def marquer_retiree(demande):
+    """La demande, verrouillée, que la famille retire : rien d'autre ne change ici."""
     demande.statut = Demande.Statut.RETIREE
     demande.save(update_fields=["statut"])
     return demande
 
 
-def _prevenir_famille(demande, agent):
-    acceptee = demande.statut == Demande.Statut.ACCEPTEE
-    notifier_famille(
-        famille=demande.famille,
-        sujet=f"Votre demande « {demande.get_type_display()} » a été "
-        + ("acceptée" if acceptee else "refusée"),
-        gabarit="demande_decidee",
-        contexte={"demande": demande, "acceptee": acceptee},
-        auteur=agent,
-    )
+def raison_historique(demande):
+    """Ce que l'historique de la fiche dit du changement : la demande qui l'a causé."""
+    return f"Demande n° {demande.pk} « {demande.get_type_display()} » validée"

@@ -9,16 +9,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from demandes.blocs import CHAMPS_NOUVEAU_CONJOINT
+from demandes.decisions import retirer_demande
 from demandes.forms.mon_compte import FORMULAIRES, NouveauConjointForm
 from demandes.lecture import valeurs_demandees
 from demandes.models import Demande
 from demandes.pages import bloc_et_fiche, page_liste, page_mon_compte
-from demandes.services import (
-    DemandeImpossible,
-    demander_modification,
-    en_attente_sur,
-    retirer_demande,
-)
+from demandes.services import DemandeImpossible, demander_modification, en_attente_sur
 from familles.acces import famille_requise
 from familles.models import Responsable
 

@@ -26,6 +26,7 @@ from demandes.reservations import (
 )
 from demandes.views.enfants import SECTIONS
 from enfants import ical
+from enfants.acces import get_enfant_for_famille
 from enfants.models import Enfant, Inscription
 from enfants.planning import (
     construire_jour,
@@ -41,18 +42,9 @@ from familles.acces import famille_requise
 # --- L'accès : toujours à travers la famille connectée ----------------------------------------
 
 
-def _get_enfant_for_famille(request, pk):
-    enfants = _enfants_de_la_famille(pk=pk, famille_id=request.famille.pk)
-    if not enfants:
-        raise Http404("Aucun enfant de la famille ne correspond.")
-    enfant = enfants[0]
-    enfant.famille = request.famille  # déjà chargée avec le compte : pas de requête de plus
-    return enfant
-
-
 def _get_jour_for_famille(request, pk, prestation_pk, jour):
     """La case d'une prestation à laquelle l'enfant de la famille est inscrit ce jour-là."""
-    enfant = _get_enfant_for_famille(request, pk)
+    enfant = get_enfant_for_famille(request, pk)
     detail = construire_jour(enfant=enfant, prestation_id=prestation_pk, jour=jour)
     if detail is None:
         raise Http404("Cet enfant n'est pas inscrit à cette prestation ce jour-là.")
@@ -76,11 +68,6 @@ def _get_prestation_for_famille(request, pk, prestation_pk, jour):
 
 
 # Lues à chaque page et chaque action du planning : compilées une fois (commun.requetes).
-
-
-@compilee
-def _enfants_de_la_famille(*, pk, famille_id):
-    return Enfant.objects.filter(pk=pk, famille_id=famille_id)
 
 
 @compilee
@@ -138,7 +125,7 @@ def _page_planning(request, enfant, mois):
 
 @famille_requise
 def planning(request, pk):
-    enfant = _get_enfant_for_famille(request, pk)
+    enfant = get_enfant_for_famille(request, pk)
     mois = lire_mois(request.GET.get("mois"), timezone.localdate())
     return _page_planning(request, enfant, mois)
 
@@ -176,30 +163,36 @@ def _annoncer(request, resultat):
         messages.error(request, resultat.message)
 
 
-def _agir(request, pk, prestation_pk, jour, service, **kwargs):
+@famille_requise
+def reserver_jour(request, pk, prestation_pk, jour):
     enfant, prestation, inscriptions = _get_prestation_for_famille(request, pk, prestation_pk, jour)
     if request.method != "POST":
         return redirect("enfant_planning_jour", pk, prestation_pk, jour)
-    resultat = service(
+    resultat = reserver(
         enfant=enfant,
         prestation=prestation,
         jour=jour,
         par=request.user,
         inscriptions=inscriptions,
-        **kwargs,
     )
     _annoncer(request, resultat)
     return redirect(_url_planning(enfant, jour))
 
 
 @famille_requise
-def reserver_jour(request, pk, prestation_pk, jour):
-    return _agir(request, pk, prestation_pk, jour, reserver)
-
-
-@famille_requise
 def annuler_jour(request, pk, prestation_pk, jour):
-    return _agir(request, pk, prestation_pk, jour, annuler_reservation)
+    enfant, prestation, inscriptions = _get_prestation_for_famille(request, pk, prestation_pk, jour)
+    if request.method != "POST":
+        return redirect("enfant_planning_jour", pk, prestation_pk, jour)
+    resultat = annuler_reservation(
+        enfant=enfant,
+        prestation=prestation,
+        jour=jour,
+        par=request.user,
+        inscriptions=inscriptions,
+    )
+    _annoncer(request, resultat)
+    return redirect(_url_planning(enfant, jour))
 
 
 @famille_requise
@@ -241,7 +234,7 @@ def reserver_plusieurs_jours(request, pk):
     """« Réserver plusieurs jours » : une prestation, des jours de la semaine, une période
     (une page à part, pour ne pas alourdir la grille) ; puis le récapitulatif de ce qui est
     réservé, de ce qui attend et de ce qui est refusé."""
-    enfant = _get_enfant_for_famille(request, pk)
+    enfant = get_enfant_for_famille(request, pk)
     aujourdhui = timezone.localdate()
     mois = lire_mois(request.POST.get("mois") or request.GET.get("mois"), aujourdhui)
     form = ReservationPeriodeForm(
@@ -304,7 +297,7 @@ def _url_agenda(enfant):
 @famille_requise
 def creer_agenda(request, pk):
     """Crée (ou remplace) le lien privé de l'agenda : l'ancien cesse aussitôt de marcher."""
-    enfant = _get_enfant_for_famille(request, pk)
+    enfant = get_enfant_for_famille(request, pk)
     if request.method != "POST":
         return redirect(_url_agenda(enfant))
     remplace = enfant.jeton_calendrier is not None
@@ -321,7 +314,7 @@ def creer_agenda(request, pk):
 
 @famille_requise
 def revoquer_agenda(request, pk):
-    enfant = _get_enfant_for_famille(request, pk)
+    enfant = get_enfant_for_famille(request, pk)
     if request.method != "POST":
         return redirect(_url_agenda(enfant))
     if enfant.jeton_calendrier is not None:

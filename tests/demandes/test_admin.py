@@ -10,8 +10,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils import timezone
 
+from demandes.decisions import refuser_demande, valider_demande
 from demandes.models import Demande
-from demandes.services import refuser_demande, valider_demande
 from familles.models import Message, Responsable
 from portail.groupes import AGENTS, creer_groupes
 from tests.factories import DemandeFactory, ResponsableFactory, UtilisateurFactory

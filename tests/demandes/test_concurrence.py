@@ -9,14 +9,9 @@ import threading
 import pytest
 from django.db import connection
 
+from demandes.decisions import refuser_demande, valider_demande
 from demandes.models import Demande
-from demandes.services import (
-    DemandeImpossible,
-    creer_demande,
-    demander_modification,
-    refuser_demande,
-    valider_demande,
-)
+from demandes.services import DemandeImpossible, creer_demande, demander_modification
 from familles.models import Message, Responsable
 from tests.factories import UtilisateurFactory
 

@@ -9,9 +9,10 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone
 
+from demandes.decisions import refuser_demande, retirer_demande, valider_demande
 from demandes.dossier import deposer_document
 from demandes.models import Demande
-from demandes.services import DemandeImpossible, refuser_demande, retirer_demande, valider_demande
+from demandes.services import DemandeImpossible
 from dossiers.models import CertificationAnnuelle, PieceDossier
 from dossiers.models import annee_scolaire as annee_de
 from familles.fichiers import TAILLE_MAX_PIECE_JOINTE

@@ -6,8 +6,8 @@ import datetime
 from django.urls import reverse
 from django.utils import timezone
 
+from demandes.decisions import refuser_demande, valider_demande
 from demandes.models import Demande
-from demandes.services import refuser_demande, valider_demande
 from enfants.models import Enfant
 from tests.factories import DemandeFactory, EnfantFactory
 from tests.outils import texte

@@ -8,8 +8,8 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from demandes.decisions import refuser_demande, valider_demande
 from demandes.models import Demande
-from demandes.services import refuser_demande, valider_demande
 from enfants.models import Enfant, FicheSanitaire, Vaccination
 from tests.factories import (
     EnfantFactory,

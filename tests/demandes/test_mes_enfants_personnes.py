@@ -4,8 +4,8 @@ fois une demande que le service valide."""
 import pytest
 from django.urls import reverse
 
+from demandes.decisions import refuser_demande, valider_demande
 from demandes.models import Demande
-from demandes.services import refuser_demande, valider_demande
 from enfants.models import PersonneAutorisee
 from tests.factories import PersonneAutoriseeFactory
 from tests.outils import texte

@@ -3,15 +3,9 @@
 import pytest
 from django.core import mail
 
+from demandes.decisions import refuser_demande, retirer_demande, valider_demande
 from demandes.models import Demande
-from demandes.services import (
-    SUPPRIMER,
-    DemandeImpossible,
-    creer_demande,
-    refuser_demande,
-    retirer_demande,
-    valider_demande,
-)
+from demandes.services import SUPPRIMER, DemandeImpossible, creer_demande
 from enfants.models import Enfant, PersonneAutorisee
 from familles.models import Message, Responsable
 

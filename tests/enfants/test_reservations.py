@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from demandes.decisions import refuser_demande, retirer_demande, valider_demande
 from demandes.models import Demande
 from demandes.reservations import (
     annuler_reservation,
@@ -14,7 +15,6 @@ from demandes.reservations import (
     reserver,
     reserver_periode,
 )
-from demandes.services import refuser_demande, retirer_demande, valider_demande
 from enfants.models import Campagne, Fermeture, Journee
 from familles.models import Message
 from tests.factories import (

@@ -16,9 +16,9 @@ from django.db import IntegrityError
 from django.urls import reverse
 from django.utils import timezone
 
+from demandes.decisions import refuser_demande, valider_demande
 from demandes.models import Demande
 from demandes.reservations import annuler_reservation, declarer_absence, reserver
-from demandes.services import refuser_demande, valider_demande
 from enfants.models import Journee
 from facturation import services
 from facturation.models import Facture, JourFacture, LigneFacture, Regie

@@ -6,6 +6,8 @@ from django.contrib import admin
 from django.contrib.admin.widgets import AdminTimeWidget
 from django.utils.html import format_html
 
+# Le service des réservations est encore dans `demandes` (il rejoindra `enfants`).
+from demandes.reservations import faire_avancer_les_listes
 from enfants import regles
 from enfants.admin.outils import (
     PERMISSION_PRESENCES,
@@ -53,6 +55,12 @@ class StructureAdmin(admin.ModelAdmin):
     def liste_prestations(self, obj):
         return ", ".join(p.nom for p in obj.prestations.all()) or VIDE
 
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        # Des places en plus sur une prestation de la structure : ses listes d'attente avancent.
+        for prestation, _champs in getattr(formset, "changed_objects", ()):
+            if isinstance(prestation, Prestation):
+                faire_avancer_les_listes(prestation)
 
 
 class PrestationForm(forms.ModelForm):
@@ -121,6 +129,12 @@ class PrestationAdmin(admin.ModelAdmin):
     search_fields = ("nom", "structure__nom")
     ordering = ("structure__ordre", "structure__nom", "ordre", "nom")
     readonly_fields = ("reservation_en_clair", "annulation_en_clair")
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change:
+            # Des places en plus (ou un jour rouvert) : les listes d'attente avancent aussitôt.
+            faire_avancer_les_listes(obj)
 
     def get_fieldsets(self, request, obj=None):
         return (

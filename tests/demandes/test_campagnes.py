@@ -400,18 +400,73 @@ def test_une_place_liberee_va_au_premier_de_la_liste_qui_est_prevenu(
     assert "Une place s'est libérée" in mailoutbox[0].subject
 
 
-def test_des_places_en_plus_font_avancer_la_liste_d_attente(alsh):
+def formulaire_de_la_fiche(reponse, **valeurs):
+    """Ce que renvoie le formulaire d'une fiche de l'administration, tel qu'il s'affiche, avec
+    ces valeurs changées (les formulaires en ligne, vides, restent tels quels)."""
+    donnees = {}
+    for champ in reponse.context["adminform"].form:
+        valeur = champ.value()
+        donnees[champ.html_name] = "" if valeur is None else valeur
+    for formset in reponse.context["inline_admin_formsets"]:
+        gestion = formset.formset.management_form
+        for champ in gestion:
+            donnees[champ.html_name] = champ.value()
+        for form in formset.formset.forms:
+            for champ in form:
+                valeur = champ.value()
+                donnees[champ.html_name] = "" if valeur is None else valeur
+    return {**donnees, **valeurs}
+
+
+def liste_d_attente_de_trois_pour_deux_places(alsh):
+    """Trois familles demandent le même jour d'une campagne : la troisième attend."""
     campagne(alsh)
     familles = [famille(alsh, nom) for nom in ("AUBERT", "BLANC", "CARON")]
     for n, (titulaire, (enfant,)) in enumerate(familles):
         demander(titulaire, enfant, alsh, maintenant=PENDANT + datetime.timedelta(minutes=n))
     troisieme = familles[2][1][0]
     assert etat(troisieme, alsh) == Etat.LISTE_ATTENTE
+    return troisieme
 
-    alsh.places = 3
-    alsh.save()
 
+def test_des_places_en_plus_font_avancer_la_liste_d_attente(alsh, client_agent):
+    troisieme = liste_d_attente_de_trois_pour_deux_places(alsh)
+    url = reverse("admin:enfants_prestation_change", args=[alsh.pk])
+
+    reponse = client_agent.post(url, formulaire_de_la_fiche(client_agent.get(url), places=3))
+
+    assert reponse.status_code == 302
+    alsh.refresh_from_db()
+    assert alsh.places == 3
     assert etat(troisieme, alsh) == Etat.RESERVE
+
+
+def test_des_places_en_plus_depuis_la_structure_font_avancer_la_liste(alsh, client_agent):
+    troisieme = liste_d_attente_de_trois_pour_deux_places(alsh)
+    url = reverse("admin:enfants_structure_change", args=[alsh.structure_id])
+    page = client_agent.get(url)
+    rang = next(
+        n
+        for n, form in enumerate(page.context["inline_admin_formsets"][0].formset.forms)
+        if form.instance.pk == alsh.pk
+    )
+
+    reponse = client_agent.post(
+        url, formulaire_de_la_fiche(page, **{f"prestations-{rang}-places": 3})
+    )
+
+    assert reponse.status_code == 302
+    assert etat(troisieme, alsh) == Etat.RESERVE
+
+
+def test_une_prestation_enregistree_sans_place_en_plus_garde_sa_liste(alsh, client_agent):
+    troisieme = liste_d_attente_de_trois_pour_deux_places(alsh)
+    url = reverse("admin:enfants_prestation_change", args=[alsh.pk])
+
+    reponse = client_agent.post(url, formulaire_de_la_fiche(client_agent.get(url)))
+
+    assert reponse.status_code == 302
+    assert etat(troisieme, alsh) == Etat.LISTE_ATTENTE
 
 
 # --- La commande --------------------------------------------------------------------------------

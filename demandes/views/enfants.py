@@ -37,6 +37,7 @@ from demandes.services import (
     creer_demande,
     demander_modification,
 )
+from enfants.acces import get_enfant_for_famille
 from enfants.models import Enfant, FicheSanitaire, PersonneAutorisee, Vaccination
 from familles.acces import famille_requise
 
@@ -63,12 +64,6 @@ SANITAIRES = Demande.Type.DONNEES_SANITAIRES
 
 
 # --- L'accès : toujours à travers la famille connectée ----------------------------------------
-
-
-def _get_enfant_for_famille(request, pk):
-    return get_object_or_404(
-        Enfant.objects.select_related("fiche_sanitaire"), pk=pk, famille=request.famille
-    )
 
 
 def _get_personne_for_famille(request, pk, personne_pk):
@@ -303,7 +298,7 @@ def nouvel_enfant(request):
 
 def _modifier_enfant(request, pk, section, form_class, type_demande):
     """Identité et Autorisations : des champs de l'enfant lui-même."""
-    enfant = _get_enfant_for_famille(request, pk)
+    enfant = get_enfant_for_famille(request, pk)
     fiche = FicheEnfant(enfant)
     demande = fiche.demande(type_demande, Enfant, enfant)
     champs = form_class._meta.fields
@@ -341,7 +336,7 @@ def enfant_autorisations(request, pk):
 @famille_requise
 def enfant_personnes(request, pk):
     """Les personnes autorisées à venir chercher l'enfant ; en ajouter une."""
-    enfant = _get_enfant_for_famille(request, pk)
+    enfant = get_enfant_for_famille(request, pk)
     form = PersonneAutoriseeForm(_donnees(request))
     if _demande_traitee(request, form, type=PERSONNES, modele=PersonneAutorisee, enfant=enfant):
         return redirect("enfant_personnes", pk=enfant.pk)
@@ -454,7 +449,7 @@ def _page_sanitaire(request, fiche, *, form_fiche=None, form_vaccin=None):
 @famille_requise
 def enfant_sanitaire(request, pk):
     """Les données sanitaires ; sans fiche, la demande la crée (une seule en attente)."""
-    enfant = _get_enfant_for_famille(request, pk)
+    enfant = get_enfant_for_famille(request, pk)
     sanitaire = getattr(enfant, "fiche_sanitaire", None)
     form = _form_fiche_sanitaire(enfant, _donnees(request))
     cible = {"cible": sanitaire} if sanitaire is not None else {"modele": FicheSanitaire}
@@ -467,7 +462,7 @@ def enfant_sanitaire(request, pk):
 
 @famille_requise
 def enfant_vaccin_ajouter(request, pk):
-    enfant = _get_enfant_for_famille(request, pk)
+    enfant = get_enfant_for_famille(request, pk)
     form = VaccinationForm(_donnees(request), enfant=enfant)
     if _demande_traitee(request, form, type=SANITAIRES, modele=Vaccination, enfant=enfant):
         return redirect("enfant_sanitaire", pk=enfant.pk)

@@ -10,8 +10,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from facturation import paiement
+from facturation.acces import get_facture_for_famille
 from facturation.models import Facture, TransactionEnLigne
-from facturation.views.releve import _get_facture_for_famille
 from familles.acces import famille_requise, responsable_connecte
 
 logger = logging.getLogger(__name__)
@@ -35,7 +35,7 @@ class PaiementForm(forms.Form):
 @require_http_methods(["GET", "POST"])
 def payer(request, pk):
     """La facture, le montant et l'adresse du reçu ; puis le départ vers PayFiP."""
-    facture = _get_facture_for_famille(request, pk)
+    facture = get_facture_for_famille(request, pk)
     facture.reste_a_payer = Facture.objects.avec_reste_a_payer().get(pk=pk).reste_a_payer
     raison = paiement.raison_de_refus(facture)
     if raison:

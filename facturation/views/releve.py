@@ -6,11 +6,11 @@ import logging
 
 from django import forms
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils import timezone
 
+from facturation.acces import get_facture_for_famille
 from facturation.comptes import Compte, annee_scolaire, raison_sans_paiement_en_ligne
-from facturation.models import Facture
 from facturation.paiement import factures_payables
 from facturation.pdf import PdfAltere, archiver_pdf, lire_pdf_archive, nom_du_pdf
 from familles.acces import famille_requise
@@ -38,15 +38,6 @@ class ReleveForm(forms.Form):
         """La valeur du champ si elle est valide, `defaut` sinon (jamais d'erreur 500)."""
         self.is_valid()
         return self.cleaned_data.get(nom) or defaut
-
-
-def _get_facture_for_famille(request, pk):
-    """Une facture de la famille connectée, ou 404 : jamais celle d'une autre famille."""
-    return get_object_or_404(
-        Facture.objects.select_related("regie", "famille", "facture_corrigee"),
-        pk=pk,
-        famille=request.famille,
-    )
 
 
 @famille_requise
@@ -94,7 +85,7 @@ def releve(request):
 @famille_requise
 def facture_pdf(request, pk):
     """Le PDF archivé d'une facture de la famille, affiché dans le navigateur."""
-    facture = _get_facture_for_famille(request, pk)
+    facture = get_facture_for_famille(request, pk)
     archiver_pdf(facture=facture)  # sans effet quand le PDF est déjà archivé
     try:
         contenu = lire_pdf_archive(facture)

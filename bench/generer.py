@@ -109,7 +109,7 @@ def generer(nombre, *, graine=2026, aujourdhui=None):
 
     # Les sept prestations et la régie AL de la démonstration, sans limite de places (une
     # commune de 10 000 familles a plusieurs centres : les places ne sont pas l'objet ici).
-    prestations, regie = _accueil(rentree)
+    prestations, regie = _accueil([rentree])
     Prestation.objects.filter(pk__in=[p.pk for p in prestations.values()]).update(places=None)
     prestations = {nom: Prestation.objects.get(pk=p.pk) for nom, p in prestations.items()}
     agent, _ = Utilisateur.objects.get_or_create(

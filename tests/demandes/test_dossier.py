@@ -372,7 +372,7 @@ def test_accueil_says_the_file_is_complete_when_it_is(client_martin, martin):
 
 
 def test_mon_dossier_writes_each_state_with_its_links_and_escaped_texts(client_dupont, dupont):
-    # La liste est écrite d'un trait (demandes/balisage_dossier.py) : chaque état, ses liens,
+    # La liste (templates/dossiers/_documents_demandes.html) : chaque état, ses liens,
     # le formulaire de retrait et l'échappement des textes saisis par le service.
     lucas = dupont.enfants.get()
     piece_acceptee(dupont, QUOTIENT, jusqu_au=None)  # valable sans limite de durée

@@ -8,7 +8,7 @@ fermetures du mois), et une quatrième pour les campagnes de réservation qui co
 (plus l'adresse du titulaire, seulement quand une campagne ouvre plus tôt aux familles de la
 collectivité) ; les jours fériés et les vacances viennent de la bibliothèque `holidays`.
 
-Le gabarit n'a plus qu'à poser ces valeurs dans le tableau : la page doit se servir vite.
+Le gabarit n'a plus qu'à poser ces valeurs dans le tableau (templates/enfants/_planning_*.html).
 """
 
 import calendar
@@ -18,16 +18,11 @@ import itertools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-
-# L'échappement de Django (django.utils.html.escape appelle celui-ci), sans l'enveloppe des
-# textes paresseux : quelques centaines d'appels par grille.
-from html import escape
 from types import MappingProxyType
 
 from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 
 from commun.requetes import compilee
 from enfants import revision
@@ -120,14 +115,6 @@ def _legende():
 
 
 LEGENDE = _legende()
-# La légende ne change pas : écrite une fois, au chargement.
-BALISAGE_LEGENDE = mark_safe(  # noqa: S308 (chaque texte est échappé)
-    "".join(
-        f'<li><span class="pl-pastille c-{escape(a.cle)}" aria-hidden="true">'
-        f"{escape(a.symbole)}</span> {escape(a.libelle)}</li>"
-        for a in LEGENDE
-    )
-)
 
 # « reserver absence » pour chaque combinaison d'actions permises (le menu contextuel).
 ACTIONS_PERMISES = {
@@ -183,7 +170,6 @@ class Ligne:
     nom: str
     responsable: str  # « DUPONT JEAN »
     cases: list
-    cellules: str = ""  # le balisage des cases de la ligne (voir `balisage_des_cases`)
 
 
 @dataclass
@@ -198,6 +184,7 @@ class Planning:
     jours: "JoursDuMois"
     legende: tuple = LEGENDE
     campagnes: list = field(default_factory=list)  # une phrase par campagne du mois
+    lien_des_cases: str = ""  # l'adresse sous laquelle chaque case a sa page (« …/planning/ »)
 
     @property
     def mois_param(self):
@@ -220,45 +207,15 @@ class Planning:
     def titre_suivant(self):
         return titre_du_mois(self.suivant)
 
-    @property
-    def balisage_colonnes(self):
-        """Les <col> des jours, comme les cases : d'un trait plutôt que jour par jour dans le
-        gabarit."""
-        return self.jours.balisage_colonnes
-
-    @property
-    def balisage_entetes(self):
-        """Les <th> des jours : l'abréviation visible, le jour en toutes lettres en titre."""
-        return self.jours.balisage_entetes
-
-    @property
-    def balisage_legende(self):
-        return BALISAGE_LEGENDE
-
-    @property
-    def balisage_lignes(self):
-        """Les <tr> de la grille : l'en-tête de chaque ligne (structure, prestation,
-        responsable) et ses cases, d'un trait comme elles."""
-        return mark_safe(  # noqa: S308 (chaque texte est échappé, les cases l'ont été)
-            "".join(
-                '<tr><th scope="row">'
-                f'<span class="pl-structure">{escape(ligne.structure)}</span> '
-                f'<span class="pl-prestation">{escape(ligne.nom)}</span> '
-                '<span class="pl-responsable"><span class="visually-hidden">responsable : '
-                f"</span>{escape(ligne.responsable)}</span></th>{ligne.cellules}</tr>"
-                for ligne in self.lignes
-            )
-        )
-
 
 @dataclass(frozen=True)
 class JoursDuMois:
     """Les colonnes d'un mois vu un jour donné (week-ends, fériés, vacances de la zone,
-    aujourd'hui) et leur balisage : les mêmes pour toutes les familles."""
+    aujourd'hui) : les mêmes pour toutes les familles. `cle` les désigne (mois, jour, zone) :
+    le gabarit garde sous cette clé les <col> et <th> qu'il en écrit ({% cache %})."""
 
     colonnes: tuple
-    balisage_colonnes: str
-    balisage_entetes: str
+    cle: str
 
 
 @functools.lru_cache(maxsize=32)
@@ -270,20 +227,7 @@ def jours_du_mois(premier, aujourdhui, zone):
     colonnes = tuple(
         _colonne(premier + datetime.timedelta(days=n), aujourdhui) for n in range(dernier)
     )
-    cols = "".join(f"<col{_attribut_classe(colonne.classe)}>" for colonne in colonnes)
-    entetes = "".join(
-        f'<th scope="col"{_attribut_classe(colonne.classe)}>'
-        f'<abbr title="{escape(colonne.en_clair)}">'
-        f'<span class="pl-jour-nom">{escape(colonne.abrege)}</span> '
-        f'<span class="pl-jour-num">{escape(colonne.numero)}</span></abbr></th>'
-        for colonne in colonnes
-    )
-    # Des classes calculées ici et des textes échappés ci-dessus.
-    return JoursDuMois(colonnes, mark_safe(cols), mark_safe(entetes))  # noqa: S308
-
-
-def _attribut_classe(classe):
-    return f' class="{classe}"' if classe else ""
+    return JoursDuMois(colonnes, cle=f"{premier:%Y-%m}/{aujourdhui.isoformat()}/{zone}")
 
 
 # --- Les mois ----------------------------------------------------------------------------------
@@ -493,8 +437,8 @@ def construire_planning(*, enfant, mois, maintenant=None, lien_des_cases=""):
     """La grille du mois (`mois` : une date de ce mois) : quatre requêtes (cinq quand une
     campagne ouvre plus tôt aux familles de la collectivité).
 
-    `lien_des_cases` : l'adresse sous laquelle chaque case a sa page (« …/planning/ ») ; le
-    balisage de chaque ligne de cases est alors prêt à poser dans le tableau (`Ligne.cellules`).
+    `lien_des_cases` : l'adresse sous laquelle chaque case a sa page (« …/planning/ »), pour
+    le gabarit qui écrit les liens des cases.
     """
     maintenant = maintenant or timezone.now()
     aujourdhui = timezone.localdate(maintenant)
@@ -534,9 +478,7 @@ def construire_planning(*, enfant, mois, maintenant=None, lien_des_cases=""):
             )
             for colonne in colonnes
         ]
-        ligne = _ligne(inscription, cases)
-        ligne.cellules = balisage_des_cases(cases, lien_des_cases)
-        lignes.append(ligne)
+        lignes.append(_ligne(inscription, cases))
     return Planning(
         enfant=enfant,
         mois=premier,
@@ -546,6 +488,7 @@ def construire_planning(*, enfant, mois, maintenant=None, lien_des_cases=""):
         lignes=lignes,
         precedent=mois_voisin(premier, -1),
         suivant=mois_voisin(premier, 1),
+        lien_des_cases=lien_des_cases,
         campagnes=[
             (campagne.nom, annonce_de_campagne(campagne, resident.get(campagne.pk), maintenant))
             for campagne in campagnes
@@ -824,38 +767,3 @@ def construire_jour(*, enfant, prestation_id, jour, maintenant=None):
         if campagne
         else raison_hors_horizon(prestation, jour, maintenant.astimezone(FUSEAU).date()),
     )
-
-
-# --- Le balisage des cases -------------------------------------------------------------------
-# 217 cases pour 7 lignes et 31 jours : écrites ici d'un trait plutôt que case par case dans
-# le gabarit, pour que la page se serve vite. Chaque texte est échappé ; la couleur vient de la
-# classe, le code court est visible, la phrase complète est pour les lecteurs d'écran (et en
-# info-bulle sur les cases qui mènent à leur page).
-
-
-# Les textes des cases reviennent d'une famille à l'autre (le jour, la prestation, l'état) :
-# chacun n'est échappé qu'une fois par processus.
-_texte_echappe = functools.lru_cache(maxsize=8192)(escape)
-
-
-def balisage_des_cases(cases, lien_des_cases):
-    """Les <td> d'une ligne, en une chaîne sûre."""
-    morceaux = []
-    for case in cases:
-        classe = f' class="{case.classe}"' if case.classe else ""
-        texte = _texte_echappe(case.texte)
-        # Une case sans état n'a pas de code à montrer : son texte seul, pour les lecteurs
-        # d'écran.
-        contenu = (
-            f'<span aria-hidden="true">{case.symbole}</span>'
-            f'<span class="visually-hidden">{texte}</span>'
-            if case.symbole
-            else f'<span class="visually-hidden">{texte}</span>'
-        )
-        if case.cle:
-            contenu = (
-                f'<a href="{lien_des_cases}{case.cle}/" data-actions="{case.actions_permises}"'
-                f' title="{texte}">{contenu}</a>'
-            )
-        morceaux.append(f"<td{classe}>{contenu}</td>")
-    return mark_safe("".join(morceaux))  # noqa: S308 (chaque texte est échappé ci-dessus)

@@ -90,6 +90,15 @@ TEMPLATES = [
             ],
         },
     },
+    # Un seul gabarit : les lignes de la grille du planning (enfants/templatetags/planning.py),
+    # trop lentes par le moteur de Django pour tenir le plancher du banc (docs/performance.md).
+    {
+        "NAME": "jinja2",
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {"autoescape": True},
+    },
 ]
 
 WSGI_APPLICATION = "portail.wsgi.application"

@@ -103,6 +103,27 @@ def test_the_planning_shows_the_month_grid_with_its_legend(client_dupont, lucas,
     assert "<details" not in html[html.index("<table") : html.index("</table>")]
 
 
+def test_the_column_of_today_follows_the_day_the_grid_is_seen(
+    client_dupont, lucas, mercredi, monkeypatch
+):
+    # Les en-têtes des jours sont gardés en cache ({% cache %}) par mois, jour et zone : le
+    # lendemain, la colonne d'aujourd'hui a changé, la légende reste la même.
+    premier = client_dupont.get(url_planning(lucas)).content.decode()
+    monkeypatch.setattr(timezone, "now", lambda: MAINTENANT + datetime.timedelta(days=1))
+    client_dupont.force_login(lucas.famille.titulaire.utilisateur)  # la session a expiré
+    lendemain = client_dupont.get(url_planning(lucas)).content.decode()
+
+    assert '<th scope="col" class="auj"><abbr title="Mardi 1er décembre">' in premier
+    assert '<th scope="col" class="auj"><abbr title="Mercredi 2 décembre">' in lendemain
+    assert '<th scope="col"><abbr title="Mardi 1er décembre">' in lendemain
+    assert premier.count('class="auj"') == lendemain.count('class="auj"') == 2  # <col>, <th>
+    legende = '<ul class="planning-legende" aria-labelledby="titre-legende">'
+    assert (
+        premier.split(legende)[1].split("</ul>")[0] == lendemain.split(legende)[1].split("</ul>")[0]
+    )
+    assert '<span class="pl-pastille c-reserve" aria-hidden="true">R</span> Réservé' in premier
+
+
 def test_the_planning_moves_from_month_to_month(client_dupont, lucas, mercredi):
     reponse = client_dupont.get(url_planning(lucas, mois="2027-01"))
 

@@ -30,6 +30,15 @@ def _texte(valeur, quoi):
     return valeur
 
 
+def nombre_de_messages_non_lus(famille):
+    """Le nombre de messages du service que la famille n'a pas encore lus (le compteur du
+    bandeau) : le seul calcul de ce nombre. L'index « message_non_lus » (famille, sens,
+    lu_le) y répond seul."""
+    return Message.objects.filter(
+        famille=famille, sens=Message.Sens.VERS_FAMILLE, lu_le__isnull=True
+    ).count()
+
+
 def racine(message):
     """Le premier message du fil auquel appartient `message`."""
     return message.en_reponse_a or message

@@ -13,7 +13,6 @@ from familles.acces import famille_requise, responsable_connecte
 from familles.fichiers import servir_fichier
 from familles.forms import MessageForm, ReponseForm
 from familles.models import Document, Message
-from portail.context_processors import compteur_perime
 
 MESSAGES_PAR_PAGE = 20
 
@@ -42,8 +41,8 @@ def _get_message_for_user(request, pk):
 
 def _page_du_fil(request, message, formulaire=None):
     racine = services.racine(message)
-    if services.marquer_fil_lu(racine=racine, sens=Message.Sens.VERS_FAMILLE):
-        compteur_perime(request)  # le bandeau de cette page compte sans ces messages
+    # Avant le rendu : le bandeau de cette page compte sans ces messages.
+    services.marquer_fil_lu(racine=racine, sens=Message.Sens.VERS_FAMILLE)
     return render(
         request,
         "familles/message.html",

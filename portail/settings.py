@@ -157,7 +157,13 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 # Sessions : fermées avec le navigateur et après 30 minutes sans activité (l'échéance est
 # repoussée au plus toutes les 5 minutes : portail.middleware.SessionGlissanteMiddleware).
-SESSION_ENGINE = "portail.sessions"  # en base, une requête par mise à jour
+# Les sessions de Django : en base ; lues dans le cache (et écrites aussi en base) quand un
+# cache partagé par les processus est configuré (CACHE_URL).
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if env("CACHE_URL", default="")
+    else "django.contrib.sessions.backends.db"
+)
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=30 * 60)
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

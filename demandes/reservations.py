@@ -39,14 +39,14 @@ from demandes.services import (
 )
 from dossiers.services import dossier_bloque_reservation
 from enfants import regles
-from enfants.models import Enfant, Inscription, Journee, Prestation
-from enfants.planning import (
+from enfants.lectures import (
     campagnes_entre,
     fermetures_entre,
     inscriptions_a_la_prestation,
     journee_du_jour,
     residences,
 )
+from enfants.models import Enfant, Inscription, Journee, Prestation
 from facturation.services import crediter_jour
 from familles.notifications import envoyer_confirmation_reservations, notifier_famille
 

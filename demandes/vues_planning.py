@@ -26,13 +26,13 @@ from demandes.reservations import (
 )
 from demandes.vues_enfants import SECTIONS
 from enfants import ical
+from enfants.lectures import prestations_reservables
 from enfants.models import Enfant, Inscription
 from enfants.planning import (
     construire_jour,
     construire_planning,
     jour_et_annee,
     lire_mois,
-    prestations_reservables,
     titre_du_mois,
 )
 from enfants.regles import instant_en_clair, peut_encore_annuler

@@ -17,7 +17,6 @@ from dossiers.etat import (
     exigences_du_dossier,
 )
 from dossiers.models import CertificationAnnuelle, ExigenceDossier, PieceDossier
-from enfants import revision
 from familles.models import Famille
 
 
@@ -193,12 +192,8 @@ def dossier_bloque_reservation(*, famille, prestation, au):
     """Pourquoi la famille ne peut pas encore réserver la prestation pour le jour `au` (en
     français, tel qu'on le montre), ou None. La prestation l'exige dans son réglage
     (ExigenceDossier) : un dossier complet, une fiche certifiée pour l'année scolaire."""
-    exigences = revision.lu_une_fois(  # gardée par processus sous le jeton du calendrier
-        "exigence",
-        prestation.pk,
-        None,
-        lambda: _exigence_de_la_prestation(prestation_id=prestation.pk),
-    )
+    # Lue à jour, dans la transaction de la réservation.
+    exigences = _exigence_de_la_prestation(prestation_id=prestation.pk)
     if not exigences:
         return None
     exigence = exigences[0]

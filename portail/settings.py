@@ -113,6 +113,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
             server_side_binding=True, prepare_threshold=5
         )
 
+# Les lectures des pages compilées une fois par processus (commun/requetes.py) ; « off » :
+# l'ORM ordinaire à chaque appel (les mêmes résultats, un peu plus lents).
+REQUETES_COMPILEES = env.bool("REQUETES_COMPILEES", default=True)
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Comptes

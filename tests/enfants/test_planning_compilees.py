@@ -9,8 +9,7 @@ from django.utils import timezone
 
 from demandes.models import Demande
 from demandes.vues_enfants import _enfants_de_la_famille, _inscriptions_en_attente
-from enfants.models import Campagne, Enfant, Fermeture, Journee, Prestation
-from enfants.planning import (
+from enfants.lectures import (
     _inscriptions_entre,
     campagnes_entre,
     fermetures_entre,
@@ -19,6 +18,7 @@ from enfants.planning import (
     prestations_reservables,
     residences,
 )
+from enfants.models import Campagne, Enfant, Fermeture, Journee, Prestation
 from familles.models import Responsable
 from tests.factories import (
     DemandeFactory,
@@ -167,13 +167,13 @@ def test_fermetures_and_campagnes_between_two_dates(inscriptions):
         (datetime.date(2026, 10, 1), datetime.date(2026, 10, 31)),
     )
     for debut, fin in periodes:
-        orm = tuple(Fermeture.objects.filter(date_debut__lte=fin, date_fin__gte=debut))
+        orm = list(Fermeture.objects.filter(date_debut__lte=fin, date_fin__gte=debut))
         assert fermetures_entre(debut, fin) == orm
     assert [(c.nom, c.prestation_ids) for c in campagnes_entre(DECEMBRE, FIN_DECEMBRE)] == [
         ("Hiver", {mercredi.pk, garderie.pk}),
         ("Noël", {garderie.pk}),
     ]
-    assert campagnes_entre(datetime.date(2026, 10, 1), datetime.date(2026, 10, 31)) == ()
+    assert campagnes_entre(datetime.date(2026, 10, 1), datetime.date(2026, 10, 31)) == []
 
 
 def test_residences_read_the_titulaire_of_each_family(dupont, martin):

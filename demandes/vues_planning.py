@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
-from commun.requetes import compilee
+from demandes import lectures
 from demandes.formulaires_planning import MotifAbsenceForm, ReservationPeriodeForm
 from demandes.reservations import (
     annuler_reservation,
@@ -27,7 +27,7 @@ from demandes.reservations import (
 from demandes.vues_enfants import SECTIONS
 from enfants import ical
 from enfants.lectures import prestations_reservables
-from enfants.models import Enfant, Inscription
+from enfants.models import Enfant
 from enfants.planning import (
     construire_jour,
     construire_planning,
@@ -42,7 +42,7 @@ from familles.acces import famille_requise
 
 
 def _get_enfant_for_famille(request, pk):
-    enfants = _enfants_de_la_famille(pk=pk, famille_id=request.famille.pk)
+    enfants = lectures.enfant_de_la_famille(pk=pk, famille_id=request.famille.pk)
     if not enfants:
         raise Http404("Aucun enfant de la famille ne correspond.")
     enfant = enfants[0]
@@ -64,7 +64,7 @@ def _get_prestation_for_famille(request, pk, prestation_pk, jour):
     et ses inscriptions à la prestation, en une requête, sans construire la case : une action
     laisse le service des réservations tout vérifier avec ces inscriptions, et une réservation
     un matin d'ouverture ne fait pas deux fois le travail."""
-    inscriptions = _inscriptions_de_l_enfant(
+    inscriptions = lectures.inscriptions_de_l_enfant(
         pk=pk, famille_id=request.famille.pk, prestation_id=prestation_pk
     )
     inscription = next((i for i in inscriptions if i.couvre(jour)), None)
@@ -73,23 +73,6 @@ def _get_prestation_for_famille(request, pk, prestation_pk, jour):
     enfant = inscription.enfant
     enfant.famille = request.famille  # déjà chargée avec le compte : pas de requête de plus
     return enfant, inscription.prestation, inscriptions
-
-
-# Lues à chaque page et chaque action du planning : compilées une fois (commun.requetes).
-
-
-@compilee
-def _enfants_de_la_famille(*, pk, famille_id):
-    return Enfant.objects.filter(pk=pk, famille_id=famille_id)
-
-
-@compilee
-def _inscriptions_de_l_enfant(*, pk, famille_id, prestation_id):
-    # `enfant__pk`, `prestation__pk` (même SQL que `enfant_id`, `prestation_id`) : un
-    # identifiant hostile hors des bornes d'un entier donne une liste vide, pas une erreur.
-    return Inscription.objects.filter(
-        enfant__pk=pk, enfant__famille_id=famille_id, prestation__pk=prestation_id
-    ).select_related("enfant", "prestation")
 
 
 # --- Les pages -------------------------------------------------------------------------------

@@ -7,8 +7,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from commun.requetes import compilee
-from familles import services
+from familles import lectures, services
 from familles.acces import famille_requise, responsable_connecte
 from familles.fichiers import servir_fichier
 from familles.forms import MessageForm, ReponseForm
@@ -115,15 +114,10 @@ def piece_jointe(request, pk):
 # --- Infos./Documents ------------------------------------------------------------------------
 
 
-@compilee
-def _documents_publies():
-    return Document.objects.filter(publie=True)
-
-
 @famille_requise
 def infos(request):
     """Ce que le service a publié : des informations (texte, lien) et des formulaires."""
-    documents = _documents_publies()
+    documents = lectures.documents_publies()
     return render(
         request,
         "familles/infos.html",

@@ -7,8 +7,8 @@ import pytest
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from demandes.lectures import enfants_de_la_famille, inscriptions_en_attente
 from demandes.models import Demande
-from demandes.vues_enfants import _enfants_de_la_famille, _inscriptions_en_attente
 from enfants.lectures import (
     _inscriptions_entre,
     campagnes_entre,
@@ -216,7 +216,7 @@ def test_mes_enfants_queries_match_the_orm(dupont, martin):
             .annotate(demandes_en_attente=Count("demandes", filter=Q(demandes__statut=EN_ATTENTE)))
             .order_by("date_naissance", "prenom")
         )
-        compilees = _enfants_de_la_famille(famille_id=famille.pk)
+        compilees = enfants_de_la_famille(famille_id=famille.pk)
         assert [(e.pk, e.prenom, e.demandes_en_attente) for e in compilees] == [
             (e.pk, e.prenom, e.demandes_en_attente) for e in orm
         ]
@@ -225,9 +225,9 @@ def test_mes_enfants_queries_match_the_orm(dupont, martin):
                 famille=famille, type=Demande.Type.NOUVEL_ENFANT, statut=EN_ATTENTE
             ).order_by("date_demande")
         )
-        assert _inscriptions_en_attente(famille_id=famille.pk) == attendues
+        assert inscriptions_en_attente(famille_id=famille.pk) == attendues
     assert sorted(
-        (e.prenom, e.demandes_en_attente) for e in _enfants_de_la_famille(famille_id=dupont.pk)
+        (e.prenom, e.demandes_en_attente) for e in enfants_de_la_famille(famille_id=dupont.pk)
     ) == [("Lucas", 2), ("Léa", 0)]
-    assert len(_inscriptions_en_attente(famille_id=dupont.pk)) == 1
-    assert _inscriptions_en_attente(famille_id=martin.pk) == []
+    assert len(inscriptions_en_attente(famille_id=dupont.pk)) == 1
+    assert inscriptions_en_attente(famille_id=martin.pk) == []

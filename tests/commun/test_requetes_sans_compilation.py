@@ -5,6 +5,7 @@ formes compilées d'une fonction est borné."""
 import datetime
 import re
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -139,3 +140,21 @@ def test_the_compiled_shapes_of_a_function_are_bounded(settings, famille_occupee
         assert [f.montant for f in resultat] == [Decimal("42.10")]
 
     assert _factures_au_dessus.compilations.cache_info().currsize == COMPILATIONS_MAX
+
+
+def test_only_the_lectures_modules_use_the_decorator():
+    racine = Path(__file__).resolve().parents[2]
+    employeurs = sorted(
+        str(module.relative_to(racine))
+        for app in ("portail", "familles", "enfants", "facturation", "demandes", "dossiers")
+        for module in (racine / app).rglob("*.py")
+        if "compilee" in module.read_text()
+    )
+
+    assert employeurs == [
+        "demandes/lectures.py",
+        "dossiers/lectures.py",
+        "enfants/lectures.py",
+        "facturation/lectures.py",
+        "familles/lectures.py",
+    ]

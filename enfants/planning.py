@@ -21,12 +21,17 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from django.conf import settings
-from django.db.models import Q
 from django.utils import timezone
 
-from commun.requetes import compilee
-from enfants import revision
-from enfants.models import Campagne, Fermeture, Inscription, Journee, Prestation
+from enfants.lectures import (
+    campagnes_entre,
+    fermetures_entre,
+    inscriptions_entre,
+    journee_du_jour,
+    journees_entre,
+    residences,
+)
+from enfants.models import Inscription, Journee, Prestation
 from enfants.regles import (
     AUCUNE_ACTION,
     ETATS_RESERVABLES,
@@ -47,7 +52,6 @@ from enfants.regles import (
     raison_hors_fenetre,
     raison_hors_horizon,
 )
-from familles.models import Responsable
 
 ABREGES = ("Lu", "Ma", "Me", "Je", "Ve", "Sa", "Di")
 Etat = Journee.Etat
@@ -284,117 +288,6 @@ def jour_et_annee(jour):
 # --- La grille -----------------------------------------------------------------------------
 
 
-@compilee
-def _inscriptions_entre(*, enfant_id, debut, fin, prestation_id):
-    inscriptions = Inscription.objects.filter(enfant_id=enfant_id, date_debut__lte=fin)
-    if prestation_id is not None:
-        inscriptions = inscriptions.filter(prestation_id=prestation_id)
-    return (
-        inscriptions.filter(Q(date_fin__isnull=True) | Q(date_fin__gte=debut))
-        .select_related("prestation__structure", "responsable")
-        .order_by(
-            "prestation__structure__ordre",
-            "prestation__structure__nom",
-            "prestation__ordre",
-            "prestation__nom",
-            "date_debut",
-        )
-    )
-
-
-def inscriptions_entre(enfant, debut, fin, prestation_id=None):
-    """Les inscriptions de l'enfant actives entre deux dates, avec prestation, structure et
-    responsable : une requête."""
-    return _inscriptions_entre(
-        enfant_id=enfant.pk, debut=debut, fin=fin, prestation_id=prestation_id
-    )
-
-
-@compilee
-def _inscriptions_a_la_prestation(*, enfant_id, prestation_id):
-    return Inscription.objects.filter(
-        enfant_id=enfant_id, prestation_id=prestation_id
-    ).select_related("prestation")
-
-
-def inscriptions_a_la_prestation(*, enfant_id, prestation_id):
-    """Toutes les inscriptions de l'enfant à cette prestation, avec la prestation : une requête
-    (la page d'une case, le service des réservations)."""
-    return _inscriptions_a_la_prestation(enfant_id=enfant_id, prestation_id=prestation_id)
-
-
-@compilee
-def _prestations_reservables(*, enfant_id, aujourdhui):
-    return (
-        Prestation.objects.filter(
-            Q(inscriptions__date_fin__isnull=True) | Q(inscriptions__date_fin__gte=aujourdhui),
-            inscriptions__enfant_id=enfant_id,
-        )
-        .select_related("structure")
-        .distinct()
-        .order_by("structure__ordre", "structure__nom", "ordre", "nom")
-    )
-
-
-def prestations_reservables(*, enfant, aujourdhui):
-    """Les prestations auxquelles l'enfant est inscrit aujourd'hui ou plus tard, une fois
-    chacune, dans l'ordre de la grille : une requête."""
-    return _prestations_reservables(enfant_id=enfant.pk, aujourdhui=aujourdhui)
-
-
-@compilee
-def _fermetures_entre(*, debut, fin):
-    return Fermeture.objects.filter(date_debut__lte=fin, date_fin__gte=debut)
-
-
-def fermetures_entre(debut, fin):
-    """Les fermetures qui touchent un jour entre deux dates (un tuple) : une requête, ou
-    aucune quand ce processus les a déjà lues sous le même jeton (enfants/revision.py)."""
-    return revision.lu_une_fois(
-        "fermetures", debut, fin, lambda: _fermetures_entre(debut=debut, fin=fin)
-    )
-
-
-@compilee
-def _liens_de_campagnes_entre(*, debut, fin):
-    return (
-        Campagne.prestations.through.objects.filter(
-            campagne__date_debut__lte=fin, campagne__date_fin__gte=debut
-        )
-        .select_related("campagne")
-        .order_by("campagne__date_debut", "campagne_id")
-    )
-
-
-def campagnes_entre(debut, fin):
-    """Les campagnes qui couvrent un jour entre deux dates (un tuple), chacune avec l'ensemble
-    de ses `prestation_ids` : une requête, ou aucune, comme les fermetures."""
-    return revision.lu_une_fois("campagnes", debut, fin, lambda: _campagnes_entre(debut, fin))
-
-
-def _campagnes_entre(debut, fin):
-    campagnes = {}
-    for lien in _liens_de_campagnes_entre(debut=debut, fin=fin):
-        campagne = campagnes.setdefault(lien.campagne_id, lien.campagne)
-        campagne.__dict__.setdefault("prestation_ids", set()).add(lien.prestation_id)
-    return list(campagnes.values())
-
-
-@compilee
-def _titulaire(*, famille_id):
-    # Comme `.first()` : l'ordre du modèle (famille, rôle), une ligne.
-    return Responsable.objects.filter(famille_id=famille_id, role=Responsable.Role.TITULAIRE)[:1]
-
-
-def residences(famille_id, campagnes):
-    """{campagne.pk: la famille habite-t-elle la collectivité ?} : une requête (l'adresse du
-    titulaire), seulement quand une campagne en tient compte."""
-    if not any(c.ouverture_residents or c.priorite_residents for c in campagnes):
-        return {}
-    titulaire = next(iter(_titulaire(famille_id=famille_id)), None)
-    return {c.pk: c.famille_residente(titulaire) for c in campagnes}
-
-
 def annonce_de_campagne(campagne, resident, maintenant):
     """Ce que la grille dit d'une campagne à la famille, selon le moment."""
     if maintenant < campagne.ouverture_pour(resident):
@@ -428,11 +321,6 @@ def annonce_de_campagne(campagne, resident, maintenant):
     return f"Réservations closes depuis le {cloture}."
 
 
-@compilee
-def _journees_entre(*, enfant_id, debut, fin):
-    return Journee.objects.filter(enfant_id=enfant_id, date__range=(debut, fin))
-
-
 def construire_planning(*, enfant, mois, maintenant=None, lien_des_cases=""):
     """La grille du mois (`mois` : une date de ce mois) : quatre requêtes (cinq quand une
     campagne ouvre plus tôt aux familles de la collectivité).
@@ -449,7 +337,7 @@ def construire_planning(*, enfant, mois, maintenant=None, lien_des_cases=""):
     inscriptions = inscriptions_entre(enfant, premier, dernier)
     journees = {
         (j.prestation_id, j.date): j
-        for j in _journees_entre(enfant_id=enfant.pk, debut=premier, fin=dernier)
+        for j in journees_entre(enfant_id=enfant.pk, debut=premier, fin=dernier)
     }
     fermetures = fermetures_entre(premier, dernier)
     campagnes = campagnes_entre(premier, dernier)
@@ -709,18 +597,6 @@ class JourDuPlanning:
         if self.jour < timezone.localdate(self.maintenant):
             return "ce jour est passé ; pour toute question, contactez le service enfance."
         return "pour toute question, contactez le service enfance."
-
-
-@compilee
-def _journee_du_jour(*, enfant_id, prestation_id, jour):
-    # Une au plus (unique par enfant, prestation et jour).
-    return Journee.objects.filter(enfant_id=enfant_id, prestation_id=prestation_id, date=jour)[:1]
-
-
-def journee_du_jour(*, enfant_id, prestation_id, jour):
-    """La journée enregistrée de l'enfant pour cette prestation ce jour-là, ou None."""
-    journees = _journee_du_jour(enfant_id=enfant_id, prestation_id=prestation_id, jour=jour)
-    return journees[0] if journees else None
 
 
 def construire_jour(*, enfant, prestation_id, jour, maintenant=None):

@@ -203,13 +203,12 @@ def test_booking_a_day_does_not_rebuild_the_day_before_the_service(
 ):
     """Le bouton « Réserver » d'une matinée d'ouverture : l'enfant et ses inscriptions en une
     requête, que le service reprend (il vérifie tout le reste) ; la vue ne reconstruit pas la
-    case du jour avant lui, et la famille vient du compte connecté, avec la session. 11
-    requêtes ici, où le calendrier et l'exigence de dossier ne sont pas encore gardés par le
-    processus (8 quand ils le sont : tests/enfants/test_revision.py) ; 21, puis 17, puis 15
-    auparavant."""
+    case du jour avant lui, et la famille vient du compte connecté (la session, puis le compte
+    avec son responsable et sa famille). 12 requêtes ; 21, puis 17, puis 15, puis 11 (quand la
+    session lisait aussi le compte) auparavant."""
     client_dupont.get(url_planning(lucas))  # la session n'a plus à être renouvelée
 
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(12):
         reponse = client_dupont.post(url_jour(lucas, mercredi, action="reserver"))
 
     assert reponse.status_code == 302

@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class EnfantsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "enfants"
+
+    def ready(self):
+        from enfants import revision
+
+        revision.brancher()

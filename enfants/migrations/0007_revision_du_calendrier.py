@@ -2,11 +2,7 @@ import secrets
 
 from django.db import migrations, models
 
-
-
-def nouveau_jeton():
-    # Le module enfants.revision d'alors n'existe plus (migration 0009) : sa fonction, ici.
-    return secrets.token_hex(16)
+import enfants.revision
 
 
 def creer_la_ligne(apps, schema_editor):
@@ -32,7 +28,7 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "jeton",
-                    models.CharField(default=nouveau_jeton, max_length=32),
+                    models.CharField(default=enfants.revision.nouveau_jeton, max_length=32),
                 ),
             ],
             options={

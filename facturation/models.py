@@ -12,6 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from commun.historique import GestionnaireHistorique
 from enfants.models import Enfant, Prestation
+from enfants.regles import MOIS
 from familles.models import Famille
 
 ZERO = Decimal("0.00")
@@ -101,22 +102,6 @@ class Regie(models.Model):
             f"{self.nom} : {_la_periode(debut, fin)} n'est pas terminé{_e(debut, fin)} : en "
             f"terme échu, {_il(debut, fin)} se facture à partir du {lendemain:%d/%m/%Y}."
         )
-
-
-MOIS = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
 
 
 def _mois_en_clair(jour):

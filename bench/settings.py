@@ -5,6 +5,7 @@ Seules différences avec la production, toutes dues au banc d'essai :
 - pas de redirection HTTPS ni de cookies « Secure » (HTTP sur 127.0.0.1, sans proxy TLS) ;
 - une clé secrète fixe (aucun secret n'est en jeu) ;
 - `bench.urls` : les routes du portail, plus la page nue de référence /bench/grille-nue/ ;
+- Redis sur 127.0.0.1:6379 (base 3) comme cache partagé, celui de la production ;
 - les journaux au niveau WARNING (pas une ligne par requête pendant la charge) ;
 - les courriels rendus mais pas envoyés (backend « dummy ») : les adresses générées sont
   fictives, et la console ne doit pas recevoir des milliers de messages ;
@@ -23,6 +24,8 @@ os.environ["DEBUG"] = "off"
 os.environ.setdefault("SECRET_KEY", "bench-cle-fixe-sans-secret-" + "x" * 40)
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/portail_bench")
 os.environ.setdefault("LOG_LEVEL", "WARNING")
+# Le cache partagé de la production (Redis) : les sessions y sont lues (portail/settings.py).
+os.environ.setdefault("CACHE_URL", "rediscache://127.0.0.1:6379/3")
 # Hors du dépôt : les PDF archivés et les fichiers statiques (collectstatic) des benchmarks.
 DOSSIER = Path(tempfile.gettempdir()) / "portail-bench"
 os.environ.setdefault("MEDIA_ROOT", str(DOSSIER / "media"))

@@ -23,6 +23,12 @@ booléens, None et les valeurs enveloppées dans `Forme(…)` (un jour de la sem
 un petit nombre de valeurs) font partie de la forme de la requête : une compilation par
 valeur. Tout autre argument (une liste, une instance) est refusé.
 
+Chaque application garde ses lectures compilées dans un seul module (`<app>/lectures.py`) ;
+les vues et les services appellent ses fonctions, jamais ce décorateur. Le réglage
+REQUETES_COMPILEES (variable d'environnement, `on` par défaut) le coupe : chaque appel
+construit alors son queryset et l'ORM l'exécute (la CI passe les tests des lectures ainsi,
+pour qu'une version de Django qui changerait ses rouages internes ne passe pas inaperçue).
+
 La fonction ne doit dépendre que de ses arguments (pas de `timezone.now()` à l'intérieur) :
 la double construction le vérifie pour les instants, et refuse un argument que le SQL
 transforme (`__contains`, `__year`…) au lieu de le passer tel quel.
@@ -31,9 +37,9 @@ transforme (`__contains`, `__year`…) au lieu de le passer tel quel.
 import copy
 import datetime
 import functools
-import threading
 import weakref
 
+from django.conf import settings
 from django.db import connections
 
 _TEMOINS = {
@@ -185,33 +191,40 @@ class _Compilation:
         return list(queryset)
 
 
+# Les formes compilées gardées par fonction décorée, les plus récemment servies : au-delà, la
+# plus ancienne est oubliée (et recompilée si elle revient).
+COMPILATIONS_MAX = 64
+
+
 def compilee(construire):
-    """Décorateur : voir la documentation du module."""
-    compilations = {}
-    verrou = threading.Lock()
+    """Décorateur : voir la documentation du module. Avec REQUETES_COMPILEES=off (réglage),
+    la fonction construit son queryset et l'ORM l'exécute, sans rien compiler ni garder."""
+
+    @functools.lru_cache(maxsize=COMPILATIONS_MAX)
+    def compilation(cle):
+        parametres, forme = cle
+        fixes = {nom: _deballer(valeur) for nom, valeur in forme}
+        return _Compilation(construire, fixes, parametres)
+
+    def par_l_orm(valeurs):
+        return list(construire(**{nom: _deballer(v) for nom, v in valeurs.items()}))
 
     @functools.wraps(construire)
     def executer(**valeurs):
+        if not settings.REQUETES_COMPILEES:
+            return par_l_orm(valeurs)
         genres = {nom: _genre(nom, valeur) for nom, valeur in valeurs.items()}
         parametres = tuple(sorted((nom, genre) for nom, genre in genres.items() if genre))
         forme = tuple(sorted((nom, valeurs[nom]) for nom, genre in genres.items() if not genre))
-        cle = (parametres, forme)
         if any(
             genre is int and not ENTIER_MIN <= valeurs[nom] <= ENTIER_MAX
             for nom, genre in parametres
         ):
             # Un identifiant hors des bornes d'une colonne entière (lu dans une adresse) :
             # l'ORM sait que rien ne lui correspond ; le SQL compilé ferait une erreur.
-            return list(construire(**{nom: _deballer(v) for nom, v in valeurs.items()}))
-        compilation = compilations.get(cle)
-        if compilation is None:
-            with verrou:
-                compilation = compilations.get(cle)
-                if compilation is None:
-                    fixes = {nom: _deballer(valeur) for nom, valeur in forme}
-                    compilation = _Compilation(construire, fixes, parametres)
-                    compilations[cle] = compilation
-        return compilation.executer(valeurs)
+            return par_l_orm(valeurs)
+        return compilation((parametres, forme)).executer(valeurs)
 
     executer.construire = construire  # la fonction d'origine, pour les tests
+    executer.compilations = compilation  # son cache borné (cache_info(), cache_clear())
     return executer

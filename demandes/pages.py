@@ -8,9 +8,11 @@ from dataclasses import dataclass, field
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
-from commun.requetes import Forme, compilee
+from commun.requetes import Forme
+from demandes import lectures
 from demandes.blocs import BLOCS, BLOCS_FAMILLE, BLOCS_RESPONSABLE, quotient_calcule
 from demandes.lecture import entier_lisible, libelle_champ, valeur_lisible, valeurs_demandees
+from demandes.lectures import ONGLETS_LISTE
 from demandes.models import Demande
 from demandes.services import en_json
 from enfants.models import Journee
@@ -90,35 +92,15 @@ def _vue_personne(titre, responsable, famille, demandes):
     return VuePersonne(titre, responsable, identite, blocs)
 
 
-@compilee
-def _responsables(*, famille_id):
-    return Responsable.objects.filter(famille_id=famille_id)
-
-
-@compilee
-def _demandes_en_attente(*, famille_id):
-    """Les demandes de « Mon compte » que la famille attend, la plus ancienne d'abord."""
-    return (
-        Demande.objects.filter(
-            famille_id=famille_id,
-            statut=Demande.Statut.EN_ATTENTE,
-            type__in=Demande.TYPES_MON_COMPTE,
-        )
-        # Le type de la fiche visée sert à lire chaque demande : joint, pas une requête par demande.
-        .select_related("cible_type")
-        .order_by("date_demande")
-    )
-
-
 def page_mon_compte(famille, responsable):
     """« Mon compte » : le parent connecté, l'autre responsable, puis la famille ; à côté de
     chaque bloc, ce qui attend la décision du service. Quatre requêtes."""
-    responsables = _responsables(famille_id=famille.pk)
+    responsables = lectures.responsables(famille_id=famille.pk)
     autre = next((r for r in responsables if r.pk != responsable.pk), None)
     type_responsable = ContentType.objects.get_for_model(Responsable).pk
     type_famille = ContentType.objects.get_for_model(Famille).pk
     sur_responsables, sur_famille, declarations = [], [], []
-    for demande in _demandes_en_attente(famille_id=famille.pk):
+    for demande in lectures.demandes_en_attente(famille_id=famille.pk):
         if demande.cible_id is None:
             declarations.append(demande)
         elif demande.cible_type_id == type_responsable:
@@ -190,18 +172,6 @@ TYPES_COURTS = {
     Demande.Type.ABSENCE: "Absences",
     Demande.Type.DOCUMENT: "Documents",
 }
-ONGLETS_LISTE = {
-    "compte": ("Mon compte", Demande.TYPES_MON_COMPTE),
-    "enfants": (
-        "Mes enfants",
-        tuple(
-            t
-            for t in Demande.Type
-            if t not in Demande.TYPES_MON_COMPTE and t != Demande.Type.DOCUMENT
-        ),
-    ),
-    "dossier": ("Mon dossier", (Demande.Type.DOCUMENT,)),
-}
 
 
 def un_mois_avant(jour):
@@ -230,21 +200,6 @@ def _journees_visees(demandes):
     return Journee.objects.select_related("prestation").in_bulk(ids)
 
 
-@compilee
-def _demandes_recentes(*, famille_id, depuis, onglet, type):
-    """Les demandes non retirées de la famille depuis `depuis`, la plus récente d'abord : celles
-    du `type` (un texte), ou, sans type (None), celles des types de l'onglet."""
-    types = (type,) if type else ONGLETS_LISTE[onglet][1]
-    return (
-        Demande.objects.filter(
-            famille_id=famille_id, date_demande__date__gte=depuis, type__in=types
-        )
-        .exclude(statut=Demande.Statut.RETIREE)
-        .select_related("enfant", "cible_type")
-        .order_by("-date_demande")
-    )
-
-
 def page_liste(famille, aujourdhui, onglet=None, type=None):
     """« Liste des demandes » : les demandes de moins d'un mois d'un onglet, filtrées par type
     (un type inconnu est ignoré), en trois tableaux. Une requête, et une pour les journées
@@ -257,7 +212,7 @@ def page_liste(famille, aujourdhui, onglet=None, type=None):
         onglet = "compte"
     depuis = un_mois_avant(aujourdhui)
     tableaux = {statut: [] for statut in Demande.Statut}
-    demandes = _demandes_recentes(
+    demandes = lectures.demandes_recentes(
         famille_id=famille.pk, depuis=depuis, onglet=Forme(onglet), type=type
     )
     journees = _journees_visees(demandes)

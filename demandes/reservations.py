@@ -22,11 +22,11 @@ import datetime
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Count, FilteredRelation, Q, Subquery
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from commun.requetes import Forme, compilee
+from commun.requetes import Forme
+from demandes import lectures
+from demandes.lectures import _CHAMPS_JOURNEE
 from demandes.models import Demande
 from demandes.services import (
     DemandeImpossible,
@@ -37,14 +37,14 @@ from demandes.services import (
 )
 from dossiers.services import dossier_bloque_reservation
 from enfants import regles
-from enfants.models import Enfant, Inscription, Journee, Prestation
-from enfants.planning import (
+from enfants.lectures import (
     campagnes_entre,
     fermetures_entre,
     inscriptions_a_la_prestation,
     journee_du_jour,
     residences,
 )
+from enfants.models import Enfant, Journee, Prestation
 from facturation.services import crediter_jour
 from familles.notifications import envoyer_confirmation_reservations, notifier_famille
 
@@ -208,52 +208,13 @@ def reserver_periode(*, enfant, prestation, debut, fin, jours_semaine, par, main
 def places_occupees(*, prestation, jour):
     """Les places prises ce jour-là : les journées qui en occupent une (réservations en
     attente comprises) et les enfants inscrits en « Régulier » ce jour-là sans journée."""
-    occupees, regulieres = _places_occupees(
+    occupees, regulieres = lectures.places_occupees(
         prestation_id=prestation.pk, jour=jour, jour_semaine=Forme(str(jour.isoweekday()))
     )[0]
     return occupees + regulieres
 
 
-@compilee
-def _places_occupees(*, prestation_id, jour, jour_semaine):
-    """(journées occupant une place, enfants réguliers sans journée) : une requête."""
-    return (
-        Prestation.objects.filter(pk=prestation_id)
-        .order_by()
-        .values_list(*_comptes_des_places(prestation_id, jour, jour_semaine))
-    )
-
-
-def _comptes_des_places(prestation_id, jour, jour_semaine):
-    """Les deux comptes de `places_occupees`, en sous-requêtes sur la prestation."""
-    journees = Journee.objects.filter(prestation_id=prestation_id, date=jour)
-    # Sans l'ordre par défaut des modèles : il joindrait les prestations, leurs structures,
-    # les enfants et les familles pour rien.
-    occupees = (
-        journees.filter(etat__in=Journee.ETATS_OCCUPANT_UNE_PLACE)
-        .order_by()
-        .values("prestation")
-        .annotate(nombre=Count("pk"))
-        .values("nombre")
-    )
-    regulieres = (
-        Inscription.objects.filter(
-            prestation_id=prestation_id,
-            date_debut__lte=jour,
-            jours_reguliers__contains=jour_semaine,
-        )
-        .filter(Q(date_fin__isnull=True) | Q(date_fin__gte=jour))
-        .exclude(enfant__in=journees.values("enfant"))
-        .order_by()
-        .values("prestation")
-        .annotate(nombre=Count("enfant", distinct=True))
-        .values("nombre")
-    )
-    return Coalesce(Subquery(occupees), 0), Coalesce(Subquery(regulieres), 0)
-
-
 # Les champs d'une journée, dans l'ordre de Journee.from_db, et la place de sa clé.
-_CHAMPS_JOURNEE = [champ.attname for champ in Journee._meta.concrete_fields]
 _RANG_CLE_JOURNEE = _CHAMPS_JOURNEE.index(Journee._meta.pk.attname)
 
 
@@ -261,7 +222,7 @@ def _journee_et_places(*, enfant, prestation, jour):
     """Sous le verrou de la prestation, en une requête : la journée de l'enfant ce jour-là
     (ou None) et les places prises (comme `places_occupees`). La requête doit suivre celle du
     verrou : la lecture qui l'a attendu compterait les places d'avant son attente."""
-    *valeurs, occupees, regulieres = _journee_et_comptes(
+    *valeurs, occupees, regulieres = lectures.journee_et_comptes(
         enfant_id=enfant.pk,
         prestation_id=prestation.pk,
         jour=jour,
@@ -274,44 +235,15 @@ def _journee_et_places(*, enfant, prestation, jour):
     return journee, occupees + regulieres
 
 
-@compilee
-def _journee_et_comptes(*, enfant_id, prestation_id, jour, jour_semaine):
-    return (
-        Prestation.objects.filter(pk=prestation_id)
-        .annotate(
-            journee=FilteredRelation(
-                "journees", condition=Q(journees__enfant_id=enfant_id, journees__date=jour)
-            )
-        )
-        .order_by()
-        .values_list(
-            *[f"journee__{champ}" for champ in _CHAMPS_JOURNEE],
-            *_comptes_des_places(prestation_id, jour, jour_semaine),
-        )
-    )
-
-
 def rang_en_liste_attente(journee):
     """1 pour la première demande en attente d'une place ce jour-là."""
-    devant = _en_attente_avant(
+    devant = lectures.en_attente_avant(
         prestation_id=journee.prestation_id,
         jour=journee.date,
         demandee_le=journee.demandee_le,
         pk=journee.pk,
     )
     return sum(devant) + 1
-
-
-@compilee
-def _en_attente_avant(*, prestation_id, jour, demandee_le, pk):
-    return (
-        Journee.objects.filter(prestation_id=prestation_id, date=jour, etat=Etat.LISTE_ATTENTE)
-        .filter(Q(demandee_le__lt=demandee_le) | Q(demandee_le=demandee_le, pk__lt=pk))
-        .order_by()
-        .values("prestation")
-        .annotate(nombre=Count("pk"))
-        .values_list("nombre", flat=True)
-    )
 
 
 # --- Le détail des opérations (sous le verrou de la prestation) ---------------------------------
@@ -697,7 +629,7 @@ def retablir_avant_absence(demande, par):
 
 def _verrouiller(prestation):
     """La prestation relue sous verrou : les demandes sur elle passent une à une."""
-    return _prestation_verrouillee(pk=prestation.pk)[0]
+    return lectures.prestation_verrouillee(pk=prestation.pk)[0]
 
 
 def _inscription(enfant, prestation, jour, inscriptions=None, obligatoire=True):
@@ -732,15 +664,6 @@ def _campagne(prestation, jour):
 
 def _journee(enfant, prestation, jour):
     return journee_du_jour(enfant_id=enfant.pk, prestation_id=prestation.pk, jour=jour)
-
-
-# Compilée une fois par processus (commun.requetes), comme les lectures d'enfants.planning : un
-# matin d'ouverture, des centaines de réservations la font en même temps.
-
-
-@compilee
-def _prestation_verrouillee(*, pk):
-    return Prestation.objects.select_for_update().filter(pk=pk)
 
 
 def _demande_en_attente(journee, type):

@@ -11,12 +11,9 @@ import datetime
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.db.models import Exists, F, OuterRef
-
-from commun.requetes import compilee
+from dossiers import lectures
+from dossiers.lectures import _avec_separation_et_pai, _familles_separees, _pieces_deposees
 from dossiers.models import (
-    SITUATIONS_SEPAREES,
-    CertificationAnnuelle,
     PieceDossier,
     TypeDocument,
     annee_scolaire,
@@ -129,29 +126,6 @@ def _pai(enfant):
     return bool(enfant.pai_declare)
 
 
-def _avec_separation_et_pai(enfants):
-    """Chaque enfant porte la réponse pour sa famille (ses parents sont-ils séparés ?) : une
-    requête de moins. De sa fiche sanitaire, seul compte le PAI : pas ses données de santé."""
-    separes = Responsable.objects.filter(situation__in=SITUATIONS_SEPAREES)
-    return enfants.annotate(
-        parents_separes=Exists(separes.filter(famille_id=OuterRef("famille_id"))),
-        pai_declare=F("fiche_sanitaire__pai"),
-    ).order_by("date_naissance", "prenom", "pk")
-
-
-def _familles_separees(responsables):
-    return (
-        responsables.filter(situation__in=SITUATIONS_SEPAREES)
-        .order_by()
-        .values_list("famille_id", flat=True)
-    )
-
-
-def _pieces_deposees(pieces):
-    """Les pièces qui comptent pour le dossier, la plus récente d'abord."""
-    return pieces.exclude(statut=PieceDossier.Statut.RETIREE).order_by("-deposee_le", "-pk")
-
-
 def exigences_des_familles(familles, *, au):
     """Les documents demandés à chaque famille au jour dit (obligatoires et facultatifs), dans
     l'ordre des types puis des enfants, chacun avec ses pièces déposées, la plus récente
@@ -221,37 +195,14 @@ def _exigences(famille, types, enfants, separes, pieces, au):
     return exigences
 
 
-# Pour une famille, les mêmes requêtes, compilées une fois (voir commun/requetes.py).
-
-
-@compilee
-def _types_actifs():
-    return TypeDocument.objects.filter(actif=True)
-
-
-@compilee
-def _enfants_de_la_famille(*, famille_id):
-    return _avec_separation_et_pai(Enfant.objects.filter(famille_id=famille_id))
-
-
-@compilee
-def _famille_separee(*, famille_id):
-    return _familles_separees(Responsable.objects.filter(famille_id=famille_id))
-
-
-@compilee
-def _pieces_de_la_famille(*, famille_id):
-    return _pieces_deposees(PieceDossier.objects.filter(famille_id=famille_id))
-
-
 def exigences_du_dossier(*, famille, au):
     """Les documents demandés à une famille au jour dit : trois requêtes (quatre sans enfant)."""
     return _exigences_des_familles(
         [famille],
-        types=_types_actifs(),
-        enfants=_enfants_de_la_famille(famille_id=famille.pk),
-        separees=lambda sans_enfant: _famille_separee(famille_id=famille.pk),
-        pieces=_pieces_de_la_famille(famille_id=famille.pk),
+        types=lectures.types_actifs(),
+        enfants=lectures.enfants_de_la_famille(famille_id=famille.pk),
+        separees=lambda sans_enfant: lectures.famille_separee(famille_id=famille.pk),
+        pieces=lectures.pieces_de_la_famille(famille_id=famille.pk),
         au=au,
     )[famille.pk]
 
@@ -342,11 +293,5 @@ def resume_du_dossier(*, famille, au):
         exigences=exigences_du_dossier(famille=famille, au=au),
         annee=annee,
         libelle_annee=libelle,
-        certification=next(iter(_certification(famille_id=famille.pk, annee=annee)), None),
+        certification=next(iter(lectures.certification(famille_id=famille.pk, annee=annee)), None),
     )
-
-
-@compilee
-def _certification(*, famille_id, annee):
-    # Une au plus (unique par famille et par année) : ni tri ni LIMIT.
-    return CertificationAnnuelle.objects.filter(famille_id=famille_id, annee=annee).order_by()

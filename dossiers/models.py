@@ -17,7 +17,6 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from enfants.models import Enfant, Prestation
-from enfants.revision import QuerySetQuiTouche
 from familles.models import Famille, Responsable
 
 SITUATIONS_SEPAREES = (Responsable.Situation.SEPARE, Responsable.Situation.DIVORCE)
@@ -324,8 +323,6 @@ class ExigenceDossier(models.Model):
         help_text="Les réservations attendent que la famille ait confirmé sa fiche pour "
         "l'année scolaire du jour réservé.",
     )
-
-    objects = QuerySetQuiTouche.as_manager()  # gardées par processus (enfants/revision.py)
 
     class Meta:
         verbose_name = "exigence de dossier"

@@ -9,15 +9,14 @@ fonctions (les dossiers ne dépendent jamais des demandes). Le service des rése
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from commun.requetes import compilee
+from dossiers import lectures
 from dossiers.etat import (
     annee_a_certifier,
     documents_manquants,
     etapes_de_la_certification,
     exigences_du_dossier,
 )
-from dossiers.models import CertificationAnnuelle, ExigenceDossier, PieceDossier
-from enfants import revision
+from dossiers.models import CertificationAnnuelle, PieceDossier
 from familles.models import Famille
 
 
@@ -170,35 +169,18 @@ def dossier_complet(*, famille, au):
     ]
 
 
-@compilee
-def _certifiee(*, famille_id, annee):
-    return CertificationAnnuelle.objects.filter(
-        famille_id=famille_id, annee=annee, certifiee_le__isnull=False
-    ).values_list("pk")[:1]
-
-
 def certification_a_faire(*, famille, au):
     """Vrai tant que la famille n'a pas confirmé sa fiche pour l'année scolaire du jour dit."""
     annee, _ = annee_a_certifier(au)
-    return not _certifiee(famille_id=famille.pk, annee=annee)
-
-
-@compilee
-def _exigence_de_la_prestation(*, prestation_id):
-    # Une au plus (une par prestation) : ni tri ni jointure pour l'ordre par défaut.
-    return ExigenceDossier.objects.filter(prestation_id=prestation_id).order_by()[:1]
+    return not lectures.certifiee(famille_id=famille.pk, annee=annee)
 
 
 def dossier_bloque_reservation(*, famille, prestation, au):
     """Pourquoi la famille ne peut pas encore réserver la prestation pour le jour `au` (en
     français, tel qu'on le montre), ou None. La prestation l'exige dans son réglage
     (ExigenceDossier) : un dossier complet, une fiche certifiée pour l'année scolaire."""
-    exigences = revision.lu_une_fois(  # gardée par processus sous le jeton du calendrier
-        "exigence",
-        prestation.pk,
-        None,
-        lambda: _exigence_de_la_prestation(prestation_id=prestation.pk),
-    )
+    # Lue à jour, dans la transaction de la réservation.
+    exigences = lectures.exigence_de_la_prestation(prestation_id=prestation.pk)
     if not exigences:
         return None
     exigence = exigences[0]

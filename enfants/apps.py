@@ -4,8 +4,3 @@ from django.apps import AppConfig
 class EnfantsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "enfants"
-
-    def ready(self):
-        from enfants import revision
-
-        revision.brancher()

@@ -11,7 +11,6 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from commun.historique import GestionnaireHistorique
-from enfants.revision import QuerySetQuiTouche, nouveau_jeton
 from familles.models import Famille, Responsable
 
 jours_validator = RegexValidator(
@@ -440,8 +439,6 @@ class Fermeture(models.Model):
     date_fin = models.DateField("au")
     motif = models.CharField("motif", max_length=200, blank=True)
 
-    objects = QuerySetQuiTouche.as_manager()
-
     class Meta:
         verbose_name = "fermeture"
         verbose_name_plural = "fermetures"
@@ -527,8 +524,6 @@ class Campagne(models.Model):
         help_text="Départage les ex æquo ; la même graine redonne le même tirage.",
     )
     attribuee_le = models.DateTimeField("places attribuées le", null=True, blank=True)
-
-    objects = QuerySetQuiTouche.as_manager()
 
     class Meta:
         verbose_name = "campagne de réservation"
@@ -621,16 +616,3 @@ class ResultatAttribution(models.Model):
 
     def __str__(self):
         return f"{self.campagne} — {self.famille} : rang {self.rang}"
-
-
-class RevisionDuCalendrier(models.Model):
-    """Une seule ligne : le jeton qui change à chaque écriture d'une fermeture ou d'une
-    campagne (enfants/revision.py)."""
-
-    jeton = models.CharField(max_length=32, default=nouveau_jeton)
-
-    class Meta:
-        verbose_name = "révision du calendrier"
-
-    def __str__(self):
-        return self.jeton

@@ -8,7 +8,7 @@ fermetures du mois), et une quatrième pour les campagnes de réservation qui co
 (plus l'adresse du titulaire, seulement quand une campagne ouvre plus tôt aux familles de la
 collectivité) ; les jours fériés et les vacances viennent de la bibliothèque `holidays`.
 
-Le gabarit n'a plus qu'à poser ces valeurs dans le tableau : la page doit se servir vite.
+Le gabarit n'a plus qu'à poser ces valeurs dans le tableau (templates/enfants/_planning_*.html).
 """
 
 import calendar
@@ -18,20 +18,20 @@ import itertools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-
-# L'échappement de Django (django.utils.html.escape appelle celui-ci), sans l'enveloppe des
-# textes paresseux : quelques centaines d'appels par grille.
-from html import escape
 from types import MappingProxyType
 
 from django.conf import settings
-from django.db.models import Q
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 
-from commun.requetes import compilee
-from enfants import revision
-from enfants.models import Campagne, Fermeture, Inscription, Journee, Prestation
+from enfants.lectures import (
+    campagnes_entre,
+    fermetures_entre,
+    inscriptions_entre,
+    journee_du_jour,
+    journees_entre,
+    residences,
+)
+from enfants.models import Inscription, Journee, Prestation
 from enfants.regles import (
     AUCUNE_ACTION,
     ETATS_RESERVABLES,
@@ -52,7 +52,6 @@ from enfants.regles import (
     raison_hors_fenetre,
     raison_hors_horizon,
 )
-from familles.models import Responsable
 
 ABREGES = ("Lu", "Ma", "Me", "Je", "Ve", "Sa", "Di")
 Etat = Journee.Etat
@@ -120,14 +119,6 @@ def _legende():
 
 
 LEGENDE = _legende()
-# La légende ne change pas : écrite une fois, au chargement.
-BALISAGE_LEGENDE = mark_safe(  # noqa: S308 (chaque texte est échappé)
-    "".join(
-        f'<li><span class="pl-pastille c-{escape(a.cle)}" aria-hidden="true">'
-        f"{escape(a.symbole)}</span> {escape(a.libelle)}</li>"
-        for a in LEGENDE
-    )
-)
 
 # « reserver absence » pour chaque combinaison d'actions permises (le menu contextuel).
 ACTIONS_PERMISES = {
@@ -183,7 +174,6 @@ class Ligne:
     nom: str
     responsable: str  # « DUPONT JEAN »
     cases: list
-    cellules: str = ""  # le balisage des cases de la ligne (voir `balisage_des_cases`)
 
 
 @dataclass
@@ -198,6 +188,7 @@ class Planning:
     jours: "JoursDuMois"
     legende: tuple = LEGENDE
     campagnes: list = field(default_factory=list)  # une phrase par campagne du mois
+    lien_des_cases: str = ""  # l'adresse sous laquelle chaque case a sa page (« …/planning/ »)
 
     @property
     def mois_param(self):
@@ -220,45 +211,15 @@ class Planning:
     def titre_suivant(self):
         return titre_du_mois(self.suivant)
 
-    @property
-    def balisage_colonnes(self):
-        """Les <col> des jours, comme les cases : d'un trait plutôt que jour par jour dans le
-        gabarit."""
-        return self.jours.balisage_colonnes
-
-    @property
-    def balisage_entetes(self):
-        """Les <th> des jours : l'abréviation visible, le jour en toutes lettres en titre."""
-        return self.jours.balisage_entetes
-
-    @property
-    def balisage_legende(self):
-        return BALISAGE_LEGENDE
-
-    @property
-    def balisage_lignes(self):
-        """Les <tr> de la grille : l'en-tête de chaque ligne (structure, prestation,
-        responsable) et ses cases, d'un trait comme elles."""
-        return mark_safe(  # noqa: S308 (chaque texte est échappé, les cases l'ont été)
-            "".join(
-                '<tr><th scope="row">'
-                f'<span class="pl-structure">{escape(ligne.structure)}</span> '
-                f'<span class="pl-prestation">{escape(ligne.nom)}</span> '
-                '<span class="pl-responsable"><span class="visually-hidden">responsable : '
-                f"</span>{escape(ligne.responsable)}</span></th>{ligne.cellules}</tr>"
-                for ligne in self.lignes
-            )
-        )
-
 
 @dataclass(frozen=True)
 class JoursDuMois:
     """Les colonnes d'un mois vu un jour donné (week-ends, fériés, vacances de la zone,
-    aujourd'hui) et leur balisage : les mêmes pour toutes les familles."""
+    aujourd'hui) : les mêmes pour toutes les familles. `cle` les désigne (mois, jour, zone) :
+    le gabarit garde sous cette clé les <col> et <th> qu'il en écrit ({% cache %})."""
 
     colonnes: tuple
-    balisage_colonnes: str
-    balisage_entetes: str
+    cle: str
 
 
 @functools.lru_cache(maxsize=32)
@@ -270,20 +231,7 @@ def jours_du_mois(premier, aujourdhui, zone):
     colonnes = tuple(
         _colonne(premier + datetime.timedelta(days=n), aujourdhui) for n in range(dernier)
     )
-    cols = "".join(f"<col{_attribut_classe(colonne.classe)}>" for colonne in colonnes)
-    entetes = "".join(
-        f'<th scope="col"{_attribut_classe(colonne.classe)}>'
-        f'<abbr title="{escape(colonne.en_clair)}">'
-        f'<span class="pl-jour-nom">{escape(colonne.abrege)}</span> '
-        f'<span class="pl-jour-num">{escape(colonne.numero)}</span></abbr></th>'
-        for colonne in colonnes
-    )
-    # Des classes calculées ici et des textes échappés ci-dessus.
-    return JoursDuMois(colonnes, mark_safe(cols), mark_safe(entetes))  # noqa: S308
-
-
-def _attribut_classe(classe):
-    return f' class="{classe}"' if classe else ""
+    return JoursDuMois(colonnes, cle=f"{premier:%Y-%m}/{aujourdhui.isoformat()}/{zone}")
 
 
 # --- Les mois ----------------------------------------------------------------------------------
@@ -340,117 +288,6 @@ def jour_et_annee(jour):
 # --- La grille -----------------------------------------------------------------------------
 
 
-@compilee
-def _inscriptions_entre(*, enfant_id, debut, fin, prestation_id):
-    inscriptions = Inscription.objects.filter(enfant_id=enfant_id, date_debut__lte=fin)
-    if prestation_id is not None:
-        inscriptions = inscriptions.filter(prestation_id=prestation_id)
-    return (
-        inscriptions.filter(Q(date_fin__isnull=True) | Q(date_fin__gte=debut))
-        .select_related("prestation__structure", "responsable")
-        .order_by(
-            "prestation__structure__ordre",
-            "prestation__structure__nom",
-            "prestation__ordre",
-            "prestation__nom",
-            "date_debut",
-        )
-    )
-
-
-def inscriptions_entre(enfant, debut, fin, prestation_id=None):
-    """Les inscriptions de l'enfant actives entre deux dates, avec prestation, structure et
-    responsable : une requête."""
-    return _inscriptions_entre(
-        enfant_id=enfant.pk, debut=debut, fin=fin, prestation_id=prestation_id
-    )
-
-
-@compilee
-def _inscriptions_a_la_prestation(*, enfant_id, prestation_id):
-    return Inscription.objects.filter(
-        enfant_id=enfant_id, prestation_id=prestation_id
-    ).select_related("prestation")
-
-
-def inscriptions_a_la_prestation(*, enfant_id, prestation_id):
-    """Toutes les inscriptions de l'enfant à cette prestation, avec la prestation : une requête
-    (la page d'une case, le service des réservations)."""
-    return _inscriptions_a_la_prestation(enfant_id=enfant_id, prestation_id=prestation_id)
-
-
-@compilee
-def _prestations_reservables(*, enfant_id, aujourdhui):
-    return (
-        Prestation.objects.filter(
-            Q(inscriptions__date_fin__isnull=True) | Q(inscriptions__date_fin__gte=aujourdhui),
-            inscriptions__enfant_id=enfant_id,
-        )
-        .select_related("structure")
-        .distinct()
-        .order_by("structure__ordre", "structure__nom", "ordre", "nom")
-    )
-
-
-def prestations_reservables(*, enfant, aujourdhui):
-    """Les prestations auxquelles l'enfant est inscrit aujourd'hui ou plus tard, une fois
-    chacune, dans l'ordre de la grille : une requête."""
-    return _prestations_reservables(enfant_id=enfant.pk, aujourdhui=aujourdhui)
-
-
-@compilee
-def _fermetures_entre(*, debut, fin):
-    return Fermeture.objects.filter(date_debut__lte=fin, date_fin__gte=debut)
-
-
-def fermetures_entre(debut, fin):
-    """Les fermetures qui touchent un jour entre deux dates (un tuple) : une requête, ou
-    aucune quand ce processus les a déjà lues sous le même jeton (enfants/revision.py)."""
-    return revision.lu_une_fois(
-        "fermetures", debut, fin, lambda: _fermetures_entre(debut=debut, fin=fin)
-    )
-
-
-@compilee
-def _liens_de_campagnes_entre(*, debut, fin):
-    return (
-        Campagne.prestations.through.objects.filter(
-            campagne__date_debut__lte=fin, campagne__date_fin__gte=debut
-        )
-        .select_related("campagne")
-        .order_by("campagne__date_debut", "campagne_id")
-    )
-
-
-def campagnes_entre(debut, fin):
-    """Les campagnes qui couvrent un jour entre deux dates (un tuple), chacune avec l'ensemble
-    de ses `prestation_ids` : une requête, ou aucune, comme les fermetures."""
-    return revision.lu_une_fois("campagnes", debut, fin, lambda: _campagnes_entre(debut, fin))
-
-
-def _campagnes_entre(debut, fin):
-    campagnes = {}
-    for lien in _liens_de_campagnes_entre(debut=debut, fin=fin):
-        campagne = campagnes.setdefault(lien.campagne_id, lien.campagne)
-        campagne.__dict__.setdefault("prestation_ids", set()).add(lien.prestation_id)
-    return list(campagnes.values())
-
-
-@compilee
-def _titulaire(*, famille_id):
-    # Comme `.first()` : l'ordre du modèle (famille, rôle), une ligne.
-    return Responsable.objects.filter(famille_id=famille_id, role=Responsable.Role.TITULAIRE)[:1]
-
-
-def residences(famille_id, campagnes):
-    """{campagne.pk: la famille habite-t-elle la collectivité ?} : une requête (l'adresse du
-    titulaire), seulement quand une campagne en tient compte."""
-    if not any(c.ouverture_residents or c.priorite_residents for c in campagnes):
-        return {}
-    titulaire = next(iter(_titulaire(famille_id=famille_id)), None)
-    return {c.pk: c.famille_residente(titulaire) for c in campagnes}
-
-
 def annonce_de_campagne(campagne, resident, maintenant):
     """Ce que la grille dit d'une campagne à la famille, selon le moment."""
     if maintenant < campagne.ouverture_pour(resident):
@@ -484,17 +321,12 @@ def annonce_de_campagne(campagne, resident, maintenant):
     return f"Réservations closes depuis le {cloture}."
 
 
-@compilee
-def _journees_entre(*, enfant_id, debut, fin):
-    return Journee.objects.filter(enfant_id=enfant_id, date__range=(debut, fin))
-
-
 def construire_planning(*, enfant, mois, maintenant=None, lien_des_cases=""):
     """La grille du mois (`mois` : une date de ce mois) : quatre requêtes (cinq quand une
     campagne ouvre plus tôt aux familles de la collectivité).
 
-    `lien_des_cases` : l'adresse sous laquelle chaque case a sa page (« …/planning/ ») ; le
-    balisage de chaque ligne de cases est alors prêt à poser dans le tableau (`Ligne.cellules`).
+    `lien_des_cases` : l'adresse sous laquelle chaque case a sa page (« …/planning/ »), pour
+    le gabarit qui écrit les liens des cases.
     """
     maintenant = maintenant or timezone.now()
     aujourdhui = timezone.localdate(maintenant)
@@ -505,7 +337,7 @@ def construire_planning(*, enfant, mois, maintenant=None, lien_des_cases=""):
     inscriptions = inscriptions_entre(enfant, premier, dernier)
     journees = {
         (j.prestation_id, j.date): j
-        for j in _journees_entre(enfant_id=enfant.pk, debut=premier, fin=dernier)
+        for j in journees_entre(enfant_id=enfant.pk, debut=premier, fin=dernier)
     }
     fermetures = fermetures_entre(premier, dernier)
     campagnes = campagnes_entre(premier, dernier)
@@ -534,9 +366,7 @@ def construire_planning(*, enfant, mois, maintenant=None, lien_des_cases=""):
             )
             for colonne in colonnes
         ]
-        ligne = _ligne(inscription, cases)
-        ligne.cellules = balisage_des_cases(cases, lien_des_cases)
-        lignes.append(ligne)
+        lignes.append(_ligne(inscription, cases))
     return Planning(
         enfant=enfant,
         mois=premier,
@@ -546,6 +376,7 @@ def construire_planning(*, enfant, mois, maintenant=None, lien_des_cases=""):
         lignes=lignes,
         precedent=mois_voisin(premier, -1),
         suivant=mois_voisin(premier, 1),
+        lien_des_cases=lien_des_cases,
         campagnes=[
             (campagne.nom, annonce_de_campagne(campagne, resident.get(campagne.pk), maintenant))
             for campagne in campagnes
@@ -768,18 +599,6 @@ class JourDuPlanning:
         return "pour toute question, contactez le service enfance."
 
 
-@compilee
-def _journee_du_jour(*, enfant_id, prestation_id, jour):
-    # Une au plus (unique par enfant, prestation et jour).
-    return Journee.objects.filter(enfant_id=enfant_id, prestation_id=prestation_id, date=jour)[:1]
-
-
-def journee_du_jour(*, enfant_id, prestation_id, jour):
-    """La journée enregistrée de l'enfant pour cette prestation ce jour-là, ou None."""
-    journees = _journee_du_jour(enfant_id=enfant_id, prestation_id=prestation_id, jour=jour)
-    return journees[0] if journees else None
-
-
 def construire_jour(*, enfant, prestation_id, jour, maintenant=None):
     """La case d'une prestation de l'enfant ce jour-là, ou None s'il n'y est pas inscrit :
     quatre ou cinq requêtes, comme la grille."""
@@ -824,38 +643,3 @@ def construire_jour(*, enfant, prestation_id, jour, maintenant=None):
         if campagne
         else raison_hors_horizon(prestation, jour, maintenant.astimezone(FUSEAU).date()),
     )
-
-
-# --- Le balisage des cases -------------------------------------------------------------------
-# 217 cases pour 7 lignes et 31 jours : écrites ici d'un trait plutôt que case par case dans
-# le gabarit, pour que la page se serve vite. Chaque texte est échappé ; la couleur vient de la
-# classe, le code court est visible, la phrase complète est pour les lecteurs d'écran (et en
-# info-bulle sur les cases qui mènent à leur page).
-
-
-# Les textes des cases reviennent d'une famille à l'autre (le jour, la prestation, l'état) :
-# chacun n'est échappé qu'une fois par processus.
-_texte_echappe = functools.lru_cache(maxsize=8192)(escape)
-
-
-def balisage_des_cases(cases, lien_des_cases):
-    """Les <td> d'une ligne, en une chaîne sûre."""
-    morceaux = []
-    for case in cases:
-        classe = f' class="{case.classe}"' if case.classe else ""
-        texte = _texte_echappe(case.texte)
-        # Une case sans état n'a pas de code à montrer : son texte seul, pour les lecteurs
-        # d'écran.
-        contenu = (
-            f'<span aria-hidden="true">{case.symbole}</span>'
-            f'<span class="visually-hidden">{texte}</span>'
-            if case.symbole
-            else f'<span class="visually-hidden">{texte}</span>'
-        )
-        if case.cle:
-            contenu = (
-                f'<a href="{lien_des_cases}{case.cle}/" data-actions="{case.actions_permises}"'
-                f' title="{texte}">{contenu}</a>'
-            )
-        morceaux.append(f"<td{classe}>{contenu}</td>")
-    return mark_safe("".join(morceaux))  # noqa: S308 (chaque texte est échappé ci-dessus)

@@ -9,34 +9,9 @@ from decimal import Decimal
 from functools import cached_property
 
 from django.conf import settings
-from django.db.models import DecimalField, OuterRef, Subquery, Sum
 
-from commun.requetes import compilee
-from facturation.models import ZERO, Facture, Reglement, TropPercu
-from familles.models import Famille
-
-
-def _total(queryset):
-    """La somme des montants d'un queryset, en sous-requête (NULL quand il est vide)."""
-    return Subquery(
-        queryset.order_by().values("famille").annotate(total=Sum("montant")).values("total"),
-        output_field=DecimalField(max_digits=12, decimal_places=2),
-    )
-
-
-@compilee
-def _totaux(*, famille_id, au):
-    return (
-        Famille.objects.filter(pk=famille_id)
-        .annotate(
-            facture=_total(Facture.objects.filter(famille=OuterRef("pk"), date_facture__lte=au)),
-            regle=_total(Reglement.objects.filter(famille=OuterRef("pk"), date__lte=au)),
-            rembourse=_total(
-                TropPercu.objects.filter(famille=OuterRef("pk"), date_remboursement__lte=au)
-            ),
-        )
-        .values_list("facture", "regle", "rembourse")
-    )
+from facturation import lectures
+from facturation.models import ZERO, Facture, Reglement
 
 
 def solde_famille(*, famille, au):
@@ -46,23 +21,14 @@ def solde_famille(*, famille, au):
     Négatif, le solde est en faveur de la famille (un avoir, un trop-perçu à rembourser). Une
     requête : les trois sommes sont des sous-requêtes d'un même SELECT.
     """
-    ((facture, regle, rembourse),) = _totaux(famille_id=famille.pk, au=au)
+    ((facture, regle, rembourse),) = lectures.totaux(famille_id=famille.pk, au=au)
     return (facture or ZERO) - (regle or ZERO) + (rembourse or ZERO)
-
-
-@compilee
-def _factures_impayees(*, famille_id, au):
-    return (
-        Facture.objects.impayees()
-        .filter(famille_id=famille_id, date_facture__lte=au)
-        .order_by("date_echeance", "date_facture", "numero")
-    )
 
 
 def factures_impayees(*, famille, au):
     """Les factures de la famille émises au plus tard `au` dont il reste quelque chose à payer,
     annotées de `reste_a_payer`, de la plus ancienne échéance à la plus récente."""
-    return _factures_impayees(famille_id=famille.pk, au=au)
+    return lectures.factures_impayees(famille_id=famille.pk, au=au)
 
 
 def annee_scolaire(jour):
@@ -172,17 +138,6 @@ def raison_sans_paiement_en_ligne(facture, *, famille, maintenant):
 
 # L'ordre par défaut des modèles départage les opérations du même jour, comme avant. Le reste
 # à payer vient dans la même requête : le relevé dit pourquoi une facture ne se paie pas.
-@compilee
-def _factures_de_la_famille(*, famille_id):
-    return (
-        Facture.objects.filter(famille_id=famille_id).avec_reste_a_payer().select_related("regie")
-    )
-
-
-@compilee
-def _reglements_de_la_famille(*, famille_id):
-    # Le trop-perçu d'un règlement (un au plus) vient par la même requête (une jointure).
-    return Reglement.objects.filter(famille_id=famille_id).select_related("regie", "trop_percu")
 
 
 def _rembourse(reglement):
@@ -207,8 +162,8 @@ class Compte:
     @classmethod
     def de_la_famille(cls, famille):
         return cls(
-            _factures_de_la_famille(famille_id=famille.pk),
-            _reglements_de_la_famille(famille_id=famille.pk),
+            lectures.factures_de_la_famille(famille_id=famille.pk),
+            lectures.reglements_de_la_famille(famille_id=famille.pk),
         )
 
     def annees(self, aujourdhui):

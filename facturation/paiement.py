@@ -34,8 +34,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from commun.requetes import compilee
-from facturation import formats
+from facturation import formats, lectures
 from facturation.models import ZERO, Facture, Reglement, TransactionEnLigne, TropPercu
 from facturation.services import enregistrer_reglement
 from familles.notifications import notifier_famille
@@ -138,22 +137,12 @@ def factures_payables(*, famille, factures, maintenant=None):
     }
     if not candidates or famille.prelevement_automatique:
         return set()
-    impayees = _impayees_a_echoir(famille_id=famille.pk, au=aujourdhui)
+    impayees = lectures.impayees_a_echoir(famille_id=famille.pk, au=aujourdhui)
     return {
         facture.pk
         for facture in impayees
         if facture.pk in candidates and est_payable(facture, famille, maintenant)
     }
-
-
-@compilee
-def _impayees_a_echoir(*, famille_id, au):
-    """Les factures impayées de la famille émises au plus tard `au` et dont l'échéance n'est
-    pas passée : celles dont le bouton peut s'afficher (une requête compilée une fois, au lieu
-    d'un `pk__in` reconstruit à chaque page)."""
-    return Facture.objects.impayees().filter(
-        famille_id=famille_id, date_facture__lte=au, date_echeance__gte=au
-    )
 
 
 def est_payable(facture, famille, maintenant=None):

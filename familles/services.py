@@ -12,11 +12,12 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Case, Count, IntegerField, Max, Q, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import Q
 from django.utils import timezone
 
-from commun.requetes import Forme, compilee
+from commun.requetes import Forme
+from familles import lectures
+from familles.lectures import _fils
 from familles.models import Famille, Message
 from familles.notifications import notifier_famille
 
@@ -28,6 +29,13 @@ def _texte(valeur, quoi):
     if not valeur:
         raise ValidationError(f"{quoi} est vide.")
     return valeur
+
+
+def nombre_de_messages_non_lus(famille):
+    """Le nombre de messages du service que la famille n'a pas encore lus (le compteur du
+    bandeau) : le seul calcul de ce nombre. L'index « message_non_lus » (famille, sens,
+    lu_le) y répond seul."""
+    return next(iter(lectures.nombre_de_non_lus(famille_id=famille.pk)), 0)
 
 
 def racine(message):
@@ -47,42 +55,6 @@ def fils_de_la_famille(*, famille):
     return _fils(famille_id=famille.pk)
 
 
-def _fils(famille_id):
-    """Le queryset de `fils_de_la_famille`, construit sur l'id de la famille."""
-    return (
-        Message.objects.filter(famille_id=famille_id, en_reponse_a__isnull=True)
-        .annotate(
-            derniere_activite=Coalesce(Max("reponses__date_envoi"), "date_envoi"),
-            nombre_messages=Count("reponses") + 1,
-            non_lus=Count(
-                "reponses",
-                filter=Q(reponses__sens=Message.Sens.VERS_FAMILLE, reponses__lu_le__isnull=True),
-            )
-            + Case(
-                When(sens=Message.Sens.VERS_FAMILLE, lu_le__isnull=True, then=Value(1)),
-                default=Value(0),
-                output_field=IntegerField(),
-            ),
-        )
-        .order_by("-derniere_activite", "-pk")
-    )
-
-
-@compilee
-def _nombre_de_fils(*, famille_id):
-    return (
-        Message.objects.filter(famille_id=famille_id, en_reponse_a__isnull=True)
-        .values("famille_id")
-        .annotate(nombre=Count("pk"))
-        .values_list("nombre", flat=True)
-    )
-
-
-@compilee
-def _tranche_de_fils(*, famille_id, debut, taille):
-    return _fils(famille_id)[debut : debut + taille]
-
-
 class FilsDeLaFamille:
     """Les conversations de `fils_de_la_famille` pour un Paginator, par des requêtes compilées
     une fois : leur nombre (`count`), puis la tranche d'une page (`[debut:fin]`)."""
@@ -92,7 +64,7 @@ class FilsDeLaFamille:
         self.par_page = par_page
 
     def count(self):
-        return next(iter(_nombre_de_fils(famille_id=self.famille_id)), 0)
+        return next(iter(lectures.nombre_de_fils(famille_id=self.famille_id)), 0)
 
     def __getitem__(self, tranche):
         # Le Paginator demande [debut:debut + par_page], ou [debut:nombre] pour la dernière
@@ -100,7 +72,7 @@ class FilsDeLaFamille:
         # boîte vide n'a pas de page à lire.
         if tranche.stop <= tranche.start:
             return []
-        fils = _tranche_de_fils(
+        fils = lectures.tranche_de_fils(
             famille_id=self.famille_id, debut=Forme(tranche.start), taille=Forme(self.par_page)
         )
         return fils[: tranche.stop - tranche.start]

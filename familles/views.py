@@ -7,13 +7,11 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from commun.requetes import compilee
-from familles import services
+from familles import lectures, services
 from familles.acces import famille_requise, responsable_connecte
 from familles.fichiers import servir_fichier
 from familles.forms import MessageForm, ReponseForm
 from familles.models import Document, Message
-from portail.context_processors import compteur_perime
 
 MESSAGES_PAR_PAGE = 20
 
@@ -42,8 +40,8 @@ def _get_message_for_user(request, pk):
 
 def _page_du_fil(request, message, formulaire=None):
     racine = services.racine(message)
-    if services.marquer_fil_lu(racine=racine, sens=Message.Sens.VERS_FAMILLE):
-        compteur_perime(request)  # le bandeau de cette page compte sans ces messages
+    # Avant le rendu : le bandeau de cette page compte sans ces messages.
+    services.marquer_fil_lu(racine=racine, sens=Message.Sens.VERS_FAMILLE)
     return render(
         request,
         "familles/message.html",
@@ -116,15 +114,10 @@ def piece_jointe(request, pk):
 # --- Infos./Documents ------------------------------------------------------------------------
 
 
-@compilee
-def _documents_publies():
-    return Document.objects.filter(publie=True)
-
-
 @famille_requise
 def infos(request):
     """Ce que le service a publié : des informations (texte, lien) et des formulaires."""
-    documents = _documents_publies()
+    documents = lectures.documents_publies()
     return render(
         request,
         "familles/infos.html",

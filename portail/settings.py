@@ -90,6 +90,15 @@ TEMPLATES = [
             ],
         },
     },
+    # Un seul gabarit : les lignes de la grille du planning (enfants/templatetags/planning.py),
+    # trop lentes par le moteur de Django pour tenir le plancher du banc (docs/performance.md).
+    {
+        "NAME": "jinja2",
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {"autoescape": True},
+    },
 ]
 
 WSGI_APPLICATION = "portail.wsgi.application"
@@ -112,6 +121,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         DATABASES["default"].setdefault("OPTIONS", {}).update(
             server_side_binding=True, prepare_threshold=5
         )
+
+# Les lectures des pages compilées une fois par processus (commun/requetes.py) ; « off » :
+# l'ORM ordinaire à chaque appel (les mêmes résultats, un peu plus lents).
+REQUETES_COMPILEES = env.bool("REQUETES_COMPILEES", default=True)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -157,7 +170,13 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 # Sessions : fermées avec le navigateur et après 30 minutes sans activité (l'échéance est
 # repoussée au plus toutes les 5 minutes : portail.middleware.SessionGlissanteMiddleware).
-SESSION_ENGINE = "portail.sessions"  # en base, une requête par mise à jour
+# Les sessions de Django : en base ; lues dans le cache (et écrites aussi en base) quand un
+# cache partagé par les processus est configuré (CACHE_URL).
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if env("CACHE_URL", default="")
+    else "django.contrib.sessions.backends.db"
+)
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=30 * 60)
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

@@ -8,12 +8,10 @@ modification demandée en certifiant passe par les pages de demande habituelles.
 
 from django.contrib import messages
 from django.http import Http404
-from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from demandes.balisage_dossier import documents_demandes
 from demandes.dossier import deposer_document
 from demandes.forms.dossier import DepotForm
 from demandes.forms.enfants import (
@@ -74,14 +72,7 @@ def mon_dossier(request):
     return render(
         request,
         "dossiers/mon_dossier.html",
-        {
-            "dossier": dossier,
-            "documents_demandes": documents_demandes(
-                dossier.exigences, csrf_token=get_token(request)
-            ),
-            "form": form,
-            "onglet": "accueil",
-        },
+        {"dossier": dossier, "form": form, "onglet": "accueil"},
     )
 
 

@@ -13,13 +13,12 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models import Count, Q
 from django.forms.models import model_to_dict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.formats import date_format
 from django.utils.text import capfirst
 
-from commun.requetes import compilee
+from demandes import lectures
 from demandes.forms.enfants import (
     VACCINS_COURANTS,
     AutorisationsForm,
@@ -30,6 +29,7 @@ from demandes.forms.enfants import (
     RetraitForm,
     VaccinationForm,
 )
+from demandes.lectures import EN_ATTENTE
 from demandes.models import Demande
 from demandes.services import (
     SUPPRIMER,
@@ -58,7 +58,6 @@ SECTIONS = {
     "autorisations": ("Autorisations", "enfant_autorisations"),
     "planning": ("Planning", "enfant_planning"),
 }
-EN_ATTENTE = Demande.Statut.EN_ATTENTE
 PERSONNES = Demande.Type.PERSONNES_AUTORISEES
 SANITAIRES = Demande.Type.DONNEES_SANITAIRES
 
@@ -252,31 +251,15 @@ def _inscription(demande):
     return {nom: ligne.demandee for nom, ligne in zip(champs, demandees, strict=True)}
 
 
-@compilee
-def _enfants_de_la_famille(*, famille_id):
-    return (
-        Enfant.objects.filter(famille_id=famille_id)
-        .annotate(demandes_en_attente=Count("demandes", filter=Q(demandes__statut=EN_ATTENTE)))
-        .order_by("date_naissance", "prenom")
-    )
-
-
-@compilee
-def _inscriptions_en_attente(*, famille_id):
-    return Demande.objects.filter(
-        famille_id=famille_id, type=Demande.Type.NOUVEL_ENFANT, statut=EN_ATTENTE
-    ).order_by("date_demande")
-
-
 @famille_requise
 def mes_enfants(request):
     famille_id = request.famille.pk
-    inscriptions = _inscriptions_en_attente(famille_id=famille_id)
+    inscriptions = lectures.inscriptions_en_attente(famille_id=famille_id)
     return render(
         request,
         "demandes/enfants/mes_enfants.html",
         {
-            "enfants": _enfants_de_la_famille(famille_id=famille_id),
+            "enfants": lectures.enfants_de_la_famille(famille_id=famille_id),
             "inscriptions": [(d, _inscription(d)) for d in inscriptions],
         },
     )

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
-from commun.requetes import compilee
+from demandes import lectures
 from demandes.forms.planning import MotifAbsenceForm, ReservationPeriodeForm
 from demandes.reservations import (
     annuler_reservation,
@@ -27,13 +27,13 @@ from demandes.reservations import (
 from demandes.views.enfants import SECTIONS
 from enfants import ical
 from enfants.acces import get_enfant_for_famille
-from enfants.models import Enfant, Inscription
+from enfants.lectures import prestations_reservables
+from enfants.models import Enfant
 from enfants.planning import (
     construire_jour,
     construire_planning,
     jour_et_annee,
     lire_mois,
-    prestations_reservables,
     titre_du_mois,
 )
 from enfants.regles import instant_en_clair, peut_encore_annuler
@@ -56,7 +56,7 @@ def _get_prestation_for_famille(request, pk, prestation_pk, jour):
     et ses inscriptions à la prestation, en une requête, sans construire la case : une action
     laisse le service des réservations tout vérifier avec ces inscriptions, et une réservation
     un matin d'ouverture ne fait pas deux fois le travail."""
-    inscriptions = _inscriptions_de_l_enfant(
+    inscriptions = lectures.inscriptions_de_l_enfant(
         pk=pk, famille_id=request.famille.pk, prestation_id=prestation_pk
     )
     inscription = next((i for i in inscriptions if i.couvre(jour)), None)
@@ -65,18 +65,6 @@ def _get_prestation_for_famille(request, pk, prestation_pk, jour):
     enfant = inscription.enfant
     enfant.famille = request.famille  # déjà chargée avec le compte : pas de requête de plus
     return enfant, inscription.prestation, inscriptions
-
-
-# Lues à chaque page et chaque action du planning : compilées une fois (commun.requetes).
-
-
-@compilee
-def _inscriptions_de_l_enfant(*, pk, famille_id, prestation_id):
-    # `enfant__pk`, `prestation__pk` (même SQL que `enfant_id`, `prestation_id`) : un
-    # identifiant hostile hors des bornes d'un entier donne une liste vide, pas une erreur.
-    return Inscription.objects.filter(
-        enfant__pk=pk, enfant__famille_id=famille_id, prestation__pk=prestation_id
-    ).select_related("enfant", "prestation")
 
 
 # --- Les pages -------------------------------------------------------------------------------

@@ -2,7 +2,11 @@ import secrets
 
 from django.db import migrations, models
 
-import enfants.revision
+
+
+def nouveau_jeton():
+    # Le module enfants.revision d'alors n'existe plus (migration 0009) : sa fonction, ici.
+    return secrets.token_hex(16)
 
 
 def creer_la_ligne(apps, schema_editor):
@@ -28,7 +32,7 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "jeton",
-                    models.CharField(default=enfants.revision.nouveau_jeton, max_length=32),
+                    models.CharField(default=nouveau_jeton, max_length=32),
                 ),
             ],
             options={

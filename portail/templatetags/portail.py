@@ -6,10 +6,8 @@ from django import template
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import translation
 from django.utils.formats import date_format
-from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
-from commun.champs import champ as balisage_du_champ
 from facturation import formats
 
 register = template.Library()
@@ -58,13 +56,6 @@ def minutes(duree):
     return int(duree.total_seconds() // 60)
 
 
-@register.filter
-def champ(bound_field):
-    """Le champ en balisage Bootstrap 5, le même que `as_crispy_field`, sans ses gabarits
-    (commun.champs) : pour les formulaires des pages les plus vues."""
-    return balisage_du_champ(bound_field)
-
-
 @register.simple_tag
 def valeur(donnee):
     """Une valeur de fiche : « Oui »/« Non » pour un booléen, un tiret lisible si elle est vide."""
@@ -77,8 +68,9 @@ def valeur(donnee):
     return donnee
 
 
-# Sur chaque page d'un parent : écrits ici d'un trait plutôt que par un gabarit inclus qui
-# résout six {% url %} et inclut le formulaire de déconnexion (0,3 ms par page, mesuré).
+# Sur chaque page d'un parent : les adresses des onglets sont calculées une fois par processus
+# (six {% url %} par page coûtaient 0,3 ms, mesuré) ; le balisage est dans les gabarits
+# portail/_onglets.html, _deconnexion.html et _menu_enfant.html.
 
 
 @functools.lru_cache(maxsize=8)
@@ -93,29 +85,13 @@ def _adresse(nom):
     return _adresses(get_urlconf(), get_script_prefix())[nom]
 
 
-def _formulaire_deconnexion(context):
-    # Comme {% csrf_token %} : rien quand la vue n'a pas de jeton (« NOTPROVIDED »).
-    jeton = context.get("csrf_token")
-    champ_jeton = (
-        format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', jeton)
-        if jeton and jeton != "NOTPROVIDED"
-        else ""
-    )
-    return format_html(
-        '<form class="onglet-formulaire" method="post" action="{}">{}'
-        '<button type="submit" class="onglet onglet-deconnexion">Déconnexion</button></form>',
-        _adresse("deconnexion"),
-        champ_jeton,
-    )
+@register.inclusion_tag("portail/_deconnexion.html")
+def deconnexion():
+    """Le bouton « Déconnexion » : un formulaire (POST, avec le jeton CSRF de la page)."""
+    return {"adresse_deconnexion": _adresse("deconnexion")}
 
 
-@register.simple_tag(takes_context=True)
-def deconnexion(context):
-    """Le bouton « Déconnexion » : un formulaire (POST, avec le jeton CSRF)."""
-    return _formulaire_deconnexion(context)
-
-
-@register.simple_tag(takes_context=True)
+@register.inclusion_tag("portail/_onglets.html", takes_context=True)
 def onglets(context):
     """Les onglets du bandeau, l'onglet courant marqué (aria-current), puis la déconnexion."""
     courant = context.get("onglet")
@@ -123,19 +99,10 @@ def onglets(context):
         request = context.get("request")
         nom = getattr(getattr(request, "resolver_match", None), "url_name", None)
         courant = ONGLET_DES_PAGES.get(nom, nom)
-    morceaux = ['<ul class="onglets-liste">']
-    for nom, libelle in ONGLETS:
-        if nom == courant:
-            morceaux.append(
-                f'<li><a class="onglet onglet-courant" href="{escape(_adresse(nom))}" '
-                f'aria-current="page">{escape(libelle)}</a></li>'
-            )
-        else:
-            morceaux.append(
-                f'<li><a class="onglet" href="{escape(_adresse(nom))}">{escape(libelle)}</a></li>'
-            )
-    morceaux.append(f"<li>{_formulaire_deconnexion(context)}</li></ul>")
-    return mark_safe("".join(morceaux))  # noqa: S308 (chaque texte est échappé)
+    return {
+        "onglets": [(_adresse(nom), libelle, nom == courant) for nom, libelle in ONGLETS],
+        "adresse_deconnexion": _adresse("deconnexion"),
+    }
 
 
 # Un témoin à la place de l'identifiant : l'adresse d'une route « …/<id:pk>/… » calculée une
@@ -157,22 +124,16 @@ def _adresse_avec_pk(nom_url, pk, urlconf, prefixe):
     return modele.replace(TEMOIN_PK, str(int(pk)))
 
 
-@register.simple_tag
+@register.inclusion_tag("portail/_menu_enfant.html")
 def menu_enfant(menu, enfant, titre=""):
-    """Le menu de la fiche d'un enfant (Identité… Planning), d'un trait : `menu` est la liste
-    (libellé, nom de la route, courante ?) des vues ; la page courante est marquée
-    (aria-current « page », ou « true » sur une sous-page qui a son propre titre)."""
-    morceaux = []
-    prefixe = get_script_prefix()
-    for libelle, nom_url, courant in menu:
-        adresse = escape(_adresse_avec_pk(nom_url, enfant.pk, get_urlconf(), prefixe))
-        if courant:
-            marque = "true" if titre else "page"
-            lien = (
-                f'<a class="menu-enfant-lien menu-enfant-courant" href="{adresse}" '
-                f'aria-current="{marque}">{escape(libelle)}</a>'
-            )
-        else:
-            lien = f'<a class="menu-enfant-lien" href="{adresse}">{escape(libelle)}</a>'
-        morceaux.append(f"<li>{lien}</li>")
-    return mark_safe("".join(morceaux))  # noqa: S308 (chaque texte est échappé)
+    """Le menu de la fiche d'un enfant (Identité… Planning) : `menu` est la liste (libellé,
+    nom de la route, courante ?) des vues ; la page courante est marquée (aria-current
+    « page », ou « true » sur une sous-page qui a son propre titre)."""
+    urlconf, prefixe = get_urlconf(), get_script_prefix()
+    return {
+        "liens": [
+            (_adresse_avec_pk(nom_url, enfant.pk, urlconf, prefixe), libelle, courant)
+            for libelle, nom_url, courant in menu
+        ],
+        "marque": "true" if titre else "page",
+    }

@@ -17,6 +17,13 @@ from tests.factories import AffectationFactory, FactureFactory, RegieFactory, Re
 NOVEMBRE = datetime.date(2026, 11, 8)
 
 
+@pytest.fixture(autouse=True)
+def compilation_en_marche(settings):
+    """Ces tests sont ceux du compilateur : il tourne, même quand la CI coupe le réglage
+    (les mêmes lectures par l'ORM ordinaire : tests/commun/test_requetes_sans_compilation.py)."""
+    settings.REQUETES_COMPILEES = True
+
+
 @compilee
 def _impayees(*, famille_id, au):
     return (

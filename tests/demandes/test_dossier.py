@@ -203,6 +203,47 @@ def test_a_deposit_without_file_date_or_document_says_what_is_missing(client_dup
     assert not PieceDossier.objects.exists()
 
 
+def test_the_deposit_form_links_each_error_to_its_field(client_dupont, dupont):
+    # Le formulaire est rendu par crispy-forms (Bootstrap 5), comme les autres formulaires.
+    reponse = client_dupont.post(
+        reverse("mon_dossier"), {"document": "inconnu", "date_document": "31/02/2020"}
+    )
+
+    html = reponse.content.decode()
+    champ = html[html.index('<div id="div_id_document"') :].split('<div id="div_id_date')[0]
+    assert 'aria-invalid="true"' in champ
+    assert 'aria-describedby="id_document_error"' in champ
+    assert '<div id="id_document_error" class="invalid-feedback">' in champ
+    assert "Choisissez un document de la liste." in champ
+    assert 'class="select form-select is-invalid"' in champ
+    assert "Indiquez une date valable, par exemple 01/09/2025." in texte(reponse)
+    assert '<div id="id_fichier_error" class="invalid-feedback">' in html
+
+
+def test_the_deposit_form_labels_are_the_exact_names_of_the_fields(client_dupont, dupont):
+    # « Tous les champs sont obligatoires » est écrit au-dessus : pas d'astérisque dans le
+    # libellé, le nom accessible de chaque champ reste son libellé exact
+    # (templates/bootstrap5/field.html surcharge celui de crispy-bootstrap5).
+    html = client_dupont.get(reverse("mon_dossier")).content.decode()
+
+    for nom, libelle in [("document", "Document"), ("date_document", "Date du document")]:
+        etiquette = rf'<label\s+for="id_{nom}" class="form-label requiredField">\s*{libelle}\s*<'
+        assert re.search(etiquette, html)
+    assert "asteriskField" not in html
+    assert 'id="id_date_document_helptext" class="form-text"' in html
+
+
+def test_the_names_in_the_document_list_are_escaped(client_dupont, dupont):
+    lucas = dupont.enfants.get()
+    lucas.prenom = "Léa <l'aînée>"
+    lucas.save()
+
+    html = client_dupont.get(reverse("mon_dossier")).content.decode()
+
+    assert "<l'aînée>" not in html
+    assert "Léa &lt;l&#x27;aînée&gt;</option>" in html
+
+
 def test_a_successful_deposit_lands_on_the_page_without_any_anchor(client_dupont, dupont):
     """Une adresse de formulaire avec ancre (« #erreurs ») resterait dans la barre d'adresse
     après la redirection du dépôt réussi : le formulaire n'en a pas, la redirection non plus."""
@@ -373,7 +414,7 @@ def test_accueil_says_the_file_is_complete_when_it_is(client_martin, martin):
 
 
 def test_mon_dossier_writes_each_state_with_its_links_and_escaped_texts(client_dupont, dupont):
-    # La liste est écrite d'un trait (demandes/balisage_dossier.py) : chaque état, ses liens,
+    # La liste (templates/dossiers/_documents_demandes.html) : chaque état, ses liens,
     # le formulaire de retrait et l'échappement des textes saisis par le service.
     lucas = dupont.enfants.get()
     piece_acceptee(dupont, QUOTIENT, jusqu_au=None)  # valable sans limite de durée

@@ -7,11 +7,15 @@ import pytest
 from django.template import engines
 from django.utils import timezone
 
-from commun.champs import champ
 from demandes.forms.dossier import DepotForm
 from demandes.forms.enfants import ChampDate, NouvelEnfantForm, VaccinationForm
 
 CRISPY = engines["django"].from_string("{% load crispy_forms_tags %}{{ champ|as_crispy_field }}")
+
+
+def champ(bound_field):
+    """Le champ tel que les pages l'écrivent (crispy-forms et son gabarit Bootstrap 5)."""
+    return CRISPY.render({"champ": bound_field})
 
 
 def _borne(html):

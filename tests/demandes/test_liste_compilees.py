@@ -7,8 +7,9 @@ import pytest
 from django.utils import timezone
 
 from commun.requetes import Forme
+from demandes.lectures import ONGLETS_LISTE, demandes_recentes
 from demandes.models import Demande
-from demandes.pages import ONGLETS_LISTE, TYPES_COURTS, _demandes_recentes, un_mois_avant
+from demandes.pages import TYPES_COURTS, un_mois_avant
 
 DECIDEES = (Demande.Statut.ACCEPTEE, Demande.Statut.REFUSEE)
 
@@ -49,14 +50,14 @@ def test_chaque_onglet_et_chaque_type_rendent_ce_que_rend_l_orm(dupont, martin, 
     for famille in (dupont, martin):
         for depuis in (un_mois_avant(aujourdhui), aujourdhui - datetime.timedelta(days=10)):
             for onglet, (_, types) in ONGLETS_LISTE.items():
-                compilees = _demandes_recentes(
+                compilees = demandes_recentes(
                     famille_id=famille.pk, depuis=depuis, onglet=Forme(onglet), type=None
                 )
                 attendues = _orm(famille, depuis, types)
                 assert attendues
                 assert _lignes(compilees) == _lignes(attendues)
                 for type in types:
-                    compilees = _demandes_recentes(
+                    compilees = demandes_recentes(
                         famille_id=famille.pk, depuis=depuis, onglet=Forme(onglet), type=type
                     )
                     assert _lignes(compilees) == _lignes(_orm(famille, depuis, (type,)))

@@ -103,6 +103,27 @@ def test_the_planning_shows_the_month_grid_with_its_legend(client_dupont, lucas,
     assert "<details" not in html[html.index("<table") : html.index("</table>")]
 
 
+def test_the_column_of_today_follows_the_day_the_grid_is_seen(
+    client_dupont, lucas, mercredi, monkeypatch
+):
+    # Les en-têtes des jours sont gardés en cache ({% cache %}) par mois, jour et zone : le
+    # lendemain, la colonne d'aujourd'hui a changé, la légende reste la même.
+    premier = client_dupont.get(url_planning(lucas)).content.decode()
+    monkeypatch.setattr(timezone, "now", lambda: MAINTENANT + datetime.timedelta(days=1))
+    client_dupont.force_login(lucas.famille.titulaire.utilisateur)  # la session a expiré
+    lendemain = client_dupont.get(url_planning(lucas)).content.decode()
+
+    assert '<th scope="col" class="auj"><abbr title="Mardi 1er décembre">' in premier
+    assert '<th scope="col" class="auj"><abbr title="Mercredi 2 décembre">' in lendemain
+    assert '<th scope="col"><abbr title="Mardi 1er décembre">' in lendemain
+    assert premier.count('class="auj"') == lendemain.count('class="auj"') == 2  # <col>, <th>
+    legende = '<ul class="planning-legende" aria-labelledby="titre-legende">'
+    assert (
+        premier.split(legende)[1].split("</ul>")[0] == lendemain.split(legende)[1].split("</ul>")[0]
+    )
+    assert '<span class="pl-pastille c-reserve" aria-hidden="true">R</span> Réservé' in premier
+
+
 def test_the_planning_moves_from_month_to_month(client_dupont, lucas, mercredi):
     reponse = client_dupont.get(url_planning(lucas, mois="2027-01"))
 
@@ -182,13 +203,12 @@ def test_booking_a_day_does_not_rebuild_the_day_before_the_service(
 ):
     """Le bouton « Réserver » d'une matinée d'ouverture : l'enfant et ses inscriptions en une
     requête, que le service reprend (il vérifie tout le reste) ; la vue ne reconstruit pas la
-    case du jour avant lui, et la famille vient du compte connecté, avec la session. 11
-    requêtes ici, où le calendrier et l'exigence de dossier ne sont pas encore gardés par le
-    processus (8 quand ils le sont : tests/enfants/test_revision.py) ; 21, puis 17, puis 15
-    auparavant."""
+    case du jour avant lui, et la famille vient du compte connecté (la session, puis le compte
+    avec son responsable et sa famille). 12 requêtes ; 21, puis 17, puis 15, puis 11 (quand la
+    session lisait aussi le compte) auparavant."""
     client_dupont.get(url_planning(lucas))  # la session n'a plus à être renouvelée
 
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(12):
         reponse = client_dupont.post(url_jour(lucas, mercredi, action="reserver"))
 
     assert reponse.status_code == 302

@@ -7,10 +7,9 @@ import pytest
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from demandes.lectures import enfants_de_la_famille, inscriptions_en_attente
 from demandes.models import Demande
-from demandes.views.enfants import _enfants_de_la_famille, _inscriptions_en_attente
-from enfants.models import Campagne, Enfant, Fermeture, Journee, Prestation
-from enfants.planning import (
+from enfants.lectures import (
     _inscriptions_entre,
     campagnes_entre,
     fermetures_entre,
@@ -19,6 +18,7 @@ from enfants.planning import (
     prestations_reservables,
     residences,
 )
+from enfants.models import Campagne, Enfant, Fermeture, Journee, Prestation
 from familles.models import Responsable
 from tests.factories import (
     DemandeFactory,
@@ -167,13 +167,13 @@ def test_fermetures_and_campagnes_between_two_dates(inscriptions):
         (datetime.date(2026, 10, 1), datetime.date(2026, 10, 31)),
     )
     for debut, fin in periodes:
-        orm = tuple(Fermeture.objects.filter(date_debut__lte=fin, date_fin__gte=debut))
+        orm = list(Fermeture.objects.filter(date_debut__lte=fin, date_fin__gte=debut))
         assert fermetures_entre(debut, fin) == orm
     assert [(c.nom, c.prestation_ids) for c in campagnes_entre(DECEMBRE, FIN_DECEMBRE)] == [
         ("Hiver", {mercredi.pk, garderie.pk}),
         ("Noël", {garderie.pk}),
     ]
-    assert campagnes_entre(datetime.date(2026, 10, 1), datetime.date(2026, 10, 31)) == ()
+    assert campagnes_entre(datetime.date(2026, 10, 1), datetime.date(2026, 10, 31)) == []
 
 
 def test_residences_read_the_titulaire_of_each_family(dupont, martin):
@@ -216,7 +216,7 @@ def test_mes_enfants_queries_match_the_orm(dupont, martin):
             .annotate(demandes_en_attente=Count("demandes", filter=Q(demandes__statut=EN_ATTENTE)))
             .order_by("date_naissance", "prenom")
         )
-        compilees = _enfants_de_la_famille(famille_id=famille.pk)
+        compilees = enfants_de_la_famille(famille_id=famille.pk)
         assert [(e.pk, e.prenom, e.demandes_en_attente) for e in compilees] == [
             (e.pk, e.prenom, e.demandes_en_attente) for e in orm
         ]
@@ -225,9 +225,9 @@ def test_mes_enfants_queries_match_the_orm(dupont, martin):
                 famille=famille, type=Demande.Type.NOUVEL_ENFANT, statut=EN_ATTENTE
             ).order_by("date_demande")
         )
-        assert _inscriptions_en_attente(famille_id=famille.pk) == attendues
+        assert inscriptions_en_attente(famille_id=famille.pk) == attendues
     assert sorted(
-        (e.prenom, e.demandes_en_attente) for e in _enfants_de_la_famille(famille_id=dupont.pk)
+        (e.prenom, e.demandes_en_attente) for e in enfants_de_la_famille(famille_id=dupont.pk)
     ) == [("Lucas", 2), ("Léa", 0)]
-    assert len(_inscriptions_en_attente(famille_id=dupont.pk)) == 1
-    assert _inscriptions_en_attente(famille_id=martin.pk) == []
+    assert len(inscriptions_en_attente(famille_id=dupont.pk)) == 1
+    assert inscriptions_en_attente(famille_id=martin.pk) == []

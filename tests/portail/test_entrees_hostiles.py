@@ -34,6 +34,7 @@ from demandes.models import Demande
 from demandes.services import SUPPRIMER, creer_demande
 from dossiers.etat import resume_du_dossier
 from dossiers.models import CertificationAnnuelle, PieceDossier
+from enfants.lectures import prestations_reservables
 from enfants.models import (
     Enfant,
     FicheSanitaire,
@@ -41,7 +42,6 @@ from enfants.models import (
     PersonneAutorisee,
     Vaccination,
 )
-from enfants.planning import prestations_reservables
 from facturation.models import Affectation, Reglement, TransactionEnLigne
 from facturation.views.paiement import PaiementForm
 from familles.forms import MessageForm, ReponseForm

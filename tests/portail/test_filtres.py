@@ -4,10 +4,11 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
+from django.template import Context, Template
 from django.urls import reverse
 
 from demandes.views.enfants import SECTIONS
-from portail.templatetags.portail import euros, menu_enfant
+from portail.templatetags.portail import euros
 
 INSECABLE = "\u00a0"
 
@@ -38,7 +39,9 @@ def test_le_menu_d_un_enfant_pose_les_memes_adresses_que_reverse(nom_url, pk):
     enfant = SimpleNamespace(pk=pk)
     menu = [(libelle, nom, nom == nom_url) for libelle, nom in SECTIONS.values()]
 
-    balisage = menu_enfant(menu, enfant)
+    balisage = Template("{% load portail %}{% menu_enfant menu enfant %}").render(
+        Context({"menu": menu, "enfant": enfant})
+    )
 
     for _, nom in SECTIONS.values():
         assert f'href="{reverse(nom, args=[pk])}"' in balisage

@@ -97,6 +97,18 @@ def test_l_adresse_des_liens_suit_le_port_du_serveur_sauf_si_elle_est_donnee(mon
     )
 
 
+def test_les_sessions_vont_en_cache_et_en_base_quand_un_cache_partage_est_configure(
+    monkeypatch,
+):
+    monkeypatch.delenv("CACHE_URL", raising=False)
+
+    assert reglage("SESSION_ENGINE") == "django.contrib.sessions.backends.db"
+    assert (
+        reglage("SESSION_ENGINE", CACHE_URL="rediscache://127.0.0.1:6379/1")
+        == "django.contrib.sessions.backends.cached_db"
+    )
+
+
 def test_make_run_donne_aux_liens_le_port_du_serveur():
     makefile = (RACINE / "Makefile").read_text()
 

@@ -16,13 +16,13 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
+from django.contrib.sessions.models import Session
 from django.urls import URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from demandes.blocs import BLOCS_FAMILLE, BLOCS_RESPONSABLE
 from dossiers.services import etapes_de_la_famille
 from familles.models import Document, Responsable
-from portail.models import SessionDuCompte
 from tests.dossiers.fabriques import PieceDossierFactory, donner_droits_dossiers, semer_types
 from tests.factories import MOT_DE_PASSE
 from tests.portail import test_isolation
@@ -404,7 +404,7 @@ def test_la_page_qui_repousse_l_echeance_reste_sous_douze_requetes(
     with django_assert_max_num_queries(12) as requetes:
         assert client_dupont.get(reverse("accueil")).status_code == 200
 
-    table = SessionDuCompte._meta.db_table
+    table = Session._meta.db_table
     mises_a_jour = [q["sql"] for q in requetes.captured_queries if table in q["sql"]]
     assert len(mises_a_jour) == 2  # la lecture de la session, puis un seul UPDATE
     assert mises_a_jour[1].startswith("UPDATE")

@@ -1,19 +1,17 @@
-"""Les fermetures et les campagnes gardées par processus (enfants/revision.py) : une page
-servie après une écriture de l'une d'elles la voit aussitôt, quelle que soit l'écriture
-(création, `update()`, suppression, prestations d'une campagne), et une page qui suit une page
-sans écriture ne les relit pas."""
+"""Les fermetures, les campagnes et les exigences de dossier lues à jour (enfants/lectures.py,
+dossiers/services.py) : une page servie après une écriture de l'une d'elles la voit aussitôt,
+quelle que soit l'écriture (création, `update()`, suppression, prestations d'une campagne),
+et le service des réservations les relit dans sa transaction."""
 
 import datetime
 
 import pytest
-from django.db import connection, transaction
+from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from enfants import revision
-from enfants.models import Campagne, Fermeture, Journee, RevisionDuCalendrier
-from enfants.planning import fermetures_entre
+from enfants.models import Campagne, Fermeture, Journee
 from tests.factories import FermetureFactory, InscriptionFactory, PrestationFactory
 from tests.outils import texte
 
@@ -50,15 +48,13 @@ def tables_lues(client, url):
     return " ".join(requete["sql"] for requete in requetes)
 
 
-def test_a_second_page_does_not_read_closures_and_campaigns_again(client_dupont, lucas, mercredi):
-    revision.toucher()  # un jeton que ce processus n'a pas encore vu
+def test_every_page_reads_closures_and_campaigns_afresh(client_dupont, lucas, mercredi):
     url = reverse("enfant_planning", args=[lucas.pk])
     premiere = tables_lues(client_dupont, url)
     seconde = tables_lues(client_dupont, url)
 
     assert "enfants_fermeture" in premiere and "enfants_campagne" in premiere
-    assert "enfants_fermeture" not in seconde and "enfants_campagne" not in seconde
-    assert "enfants_revisionducalendrier" in seconde  # le jeton, dans la requête de la session
+    assert "enfants_fermeture" in seconde and "enfants_campagne" in seconde
 
 
 def test_a_closure_written_after_a_page_shows_on_the_next_one(client_dupont, lucas, mercredi):
@@ -92,38 +88,7 @@ def test_a_campaign_given_a_prestation_shows_on_the_next_page(client_dupont, luc
     assert "Vacances de Noël" not in page_du_jour(client_dupont, lucas, mercredi)
 
 
-def test_a_write_changes_the_token_and_a_rolled_back_one_does_not(db):
-    avant = RevisionDuCalendrier.objects.get().jeton
-    FermetureFactory(date_debut=MERCREDI, date_fin=MERCREDI)
-    apres = RevisionDuCalendrier.objects.get().jeton
-    assert apres != avant
-
-    with pytest.raises(RuntimeError), transaction.atomic():
-        FermetureFactory(date_debut=MERCREDI, date_fin=MERCREDI)
-        raise RuntimeError
-    assert RevisionDuCalendrier.objects.get().jeton == apres
-
-
-def test_outside_a_request_every_read_goes_to_the_database(db, django_assert_num_queries):
-    revision.oublier_jeton()
-    with django_assert_num_queries(2):
-        fermetures_entre(MERCREDI, MERCREDI)
-        fermetures_entre(MERCREDI, MERCREDI)
-
-
-def test_without_the_token_row_nothing_is_kept(client_dupont, lucas, mercredi):
-    RevisionDuCalendrier.objects.all().delete()
-    url = reverse("enfant_planning", args=[lucas.pk])
-    tables_lues(client_dupont, url)
-
-    assert "enfants_fermeture" in tables_lues(client_dupont, url)
-
-    FermetureFactory(date_debut=MERCREDI, date_fin=MERCREDI, motif="Travaux")
-    assert RevisionDuCalendrier.objects.filter(pk=1).exists()  # recréée par l'écriture
-    assert "Travaux" in page_du_jour(client_dupont, lucas, mercredi)
-
-
-# --- Les exigences de dossier des prestations, sous le même jeton --------------------------------
+# --- Les exigences de dossier des prestations, lues par chaque réservation ----------------
 
 MERCREDI_SUIVANT = datetime.date(2026, 12, 16)
 RENTREE = datetime.date(2027, 1, 6)  # le premier mercredi après les vacances de Noël
@@ -138,18 +103,17 @@ def reserver_par_la_page(client, enfant, prestation, jour):
     return " ".join(requete["sql"] for requete in requetes), texte(client.get(reponse.url))
 
 
-def test_a_booking_reads_the_prestation_s_requirement_once_then_sees_it_change(
+def test_each_booking_reads_the_prestation_s_requirement_and_sees_it_change(
     client_dupont, lucas, mercredi
 ):
     from dossiers.models import ExigenceDossier
     from tests.dossiers.fabriques import semer_types
 
     semer_types()
-    revision.toucher()
     premiere, _ = reserver_par_la_page(client_dupont, lucas, mercredi, MERCREDI)
     seconde, _ = reserver_par_la_page(client_dupont, lucas, mercredi, MERCREDI_SUIVANT)
     assert "dossiers_exigencedossier" in premiere
-    assert "dossiers_exigencedossier" not in seconde
+    assert "dossiers_exigencedossier" in seconde
     assert Journee.objects.filter(enfant=lucas, etat=Journee.Etat.RESERVE).count() == 2
 
     exigence = ExigenceDossier.objects.create(prestation=mercredi, dossier_complet_requis=True)
@@ -162,22 +126,36 @@ def test_a_booking_reads_the_prestation_s_requirement_once_then_sees_it_change(
     assert "Réservation enregistrée pour le mercredi 6 janvier" in page
 
 
-def test_a_booking_takes_eight_queries_once_the_calendar_is_read(
+def test_a_booking_reads_closures_and_campaigns_inside_its_transaction(
+    client_dupont, lucas, mercredi
+):
+    """Le service lit les fermetures, les campagnes et l'exigence de la prestation entre le
+    début de sa transaction et l'écriture de la journée, jamais d'un cache."""
+    url = reverse("enfant_planning_reserver", args=[lucas.pk, mercredi.pk, MERCREDI_SUIVANT])
+    with CaptureQueriesContext(connection) as requetes:
+        assert client_dupont.post(url).status_code == 302
+
+    sql = [requete["sql"] for requete in requetes]
+    debut = next(rang for rang, q in enumerate(sql) if q.startswith(("BEGIN", "SAVEPOINT")))
+    ecriture = next(
+        rang for rang, q in enumerate(sql) if q.startswith('INSERT INTO "enfants_journee"')
+    )
+    dans_la_transaction = " ".join(sql[debut:ecriture])
+    for table in ("enfants_fermeture", "enfants_campagne", "dossiers_exigencedossier"):
+        assert table in dans_la_transaction, table
+    assert Journee.objects.get(enfant=lucas, date=MERCREDI_SUIVANT).etat == Journee.Etat.RESERVE
+
+
+def test_a_booking_takes_at_most_twelve_queries(
     client_dupont, lucas, mercredi, django_assert_max_num_queries
 ):
-    """La session (avec le compte et le jeton), les inscriptions, la transaction (deux), le
-    verrou de la prestation, la journée et les places en une requête, la journée écrite et son
-    historique."""
-    revision.toucher()
-    reserver_par_la_page(client_dupont, lucas, mercredi, MERCREDI)  # l'exigence, lue une fois
-    # Les fermetures et les campagnes du jour : lues par sa page, comme chaque parent la lit
-    # avant de réserver.
-    client_dupont.get(
-        reverse("enfant_planning_jour", args=[lucas.pk, mercredi.pk, MERCREDI_SUIVANT])
-    )
+    """La session, le compte, les inscriptions, la transaction, le verrou de la prestation,
+    les fermetures, les campagnes et l'exigence de la prestation (lues à jour), la journée et
+    les places en une requête, la journée écrite et son historique."""
+    client_dupont.get(reverse("enfant_planning", args=[lucas.pk]))  # la session renouvelée
 
     url = reverse("enfant_planning_reserver", args=[lucas.pk, mercredi.pk, MERCREDI_SUIVANT])
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(12):
         assert client_dupont.post(url).status_code == 302
 
     assert Journee.objects.get(enfant=lucas, date=MERCREDI_SUIVANT).etat == Journee.Etat.RESERVE

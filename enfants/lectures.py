@@ -1,0 +1,142 @@
+"""Les lectures d'enfants/ que les pages des parents et le service des réservations font à
+chaque fois : des requêtes de l'ORM compilées une fois par processus (commun.requetes), ici et
+nulle part ailleurs dans l'application. Les vues et les services appellent ces fonctions ; aucune
+ne garde de résultat d'une requête à l'autre (les fermetures, les campagnes se lisent à jour)."""
+
+from django.db.models import Q
+
+from commun.requetes import compilee
+from enfants.models import Campagne, Fermeture, Inscription, Journee, Prestation
+from familles.models import Responsable
+
+
+@compilee
+def _inscriptions_entre(*, enfant_id, debut, fin, prestation_id):
+    inscriptions = Inscription.objects.filter(enfant_id=enfant_id, date_debut__lte=fin)
+    if prestation_id is not None:
+        inscriptions = inscriptions.filter(prestation_id=prestation_id)
+    return (
+        inscriptions.filter(Q(date_fin__isnull=True) | Q(date_fin__gte=debut))
+        .select_related("prestation__structure", "responsable")
+        .order_by(
+            "prestation__structure__ordre",
+            "prestation__structure__nom",
+            "prestation__ordre",
+            "prestation__nom",
+            "date_debut",
+        )
+    )
+
+
+def inscriptions_entre(enfant, debut, fin, prestation_id=None):
+    """Les inscriptions de l'enfant actives entre deux dates, avec prestation, structure et
+    responsable : une requête."""
+    return _inscriptions_entre(
+        enfant_id=enfant.pk, debut=debut, fin=fin, prestation_id=prestation_id
+    )
+
+
+@compilee
+def _inscriptions_a_la_prestation(*, enfant_id, prestation_id):
+    return Inscription.objects.filter(
+        enfant_id=enfant_id, prestation_id=prestation_id
+    ).select_related("prestation")
+
+
+def inscriptions_a_la_prestation(*, enfant_id, prestation_id):
+    """Toutes les inscriptions de l'enfant à cette prestation, avec la prestation : une requête
+    (la page d'une case, le service des réservations)."""
+    return _inscriptions_a_la_prestation(enfant_id=enfant_id, prestation_id=prestation_id)
+
+
+@compilee
+def _prestations_reservables(*, enfant_id, aujourdhui):
+    return (
+        Prestation.objects.filter(
+            Q(inscriptions__date_fin__isnull=True) | Q(inscriptions__date_fin__gte=aujourdhui),
+            inscriptions__enfant_id=enfant_id,
+        )
+        .select_related("structure")
+        .distinct()
+        .order_by("structure__ordre", "structure__nom", "ordre", "nom")
+    )
+
+
+def prestations_reservables(*, enfant, aujourdhui):
+    """Les prestations auxquelles l'enfant est inscrit aujourd'hui ou plus tard, une fois
+    chacune, dans l'ordre de la grille : une requête."""
+    return _prestations_reservables(enfant_id=enfant.pk, aujourdhui=aujourdhui)
+
+
+@compilee
+def _fermetures_entre(*, debut, fin):
+    return Fermeture.objects.filter(date_debut__lte=fin, date_fin__gte=debut)
+
+
+def fermetures_entre(debut, fin):
+    """Les fermetures qui touchent un jour entre deux dates : une requête, à chaque fois
+    (la grille, la page d'un jour et le service des réservations les voient à jour)."""
+    return _fermetures_entre(debut=debut, fin=fin)
+
+
+@compilee
+def _liens_de_campagnes_entre(*, debut, fin):
+    return (
+        Campagne.prestations.through.objects.filter(
+            campagne__date_debut__lte=fin, campagne__date_fin__gte=debut
+        )
+        .select_related("campagne")
+        .order_by("campagne__date_debut", "campagne_id")
+    )
+
+
+def campagnes_entre(debut, fin):
+    """Les campagnes qui couvrent un jour entre deux dates, chacune avec l'ensemble de ses
+    `prestation_ids` : une requête, à chaque fois, comme les fermetures."""
+    campagnes = {}
+    for lien in _liens_de_campagnes_entre(debut=debut, fin=fin):
+        campagne = campagnes.setdefault(lien.campagne_id, lien.campagne)
+        campagne.__dict__.setdefault("prestation_ids", set()).add(lien.prestation_id)
+    return list(campagnes.values())
+
+
+@compilee
+def _titulaire(*, famille_id):
+    # Comme `.first()` : l'ordre du modèle (famille, rôle), une ligne.
+    return Responsable.objects.filter(famille_id=famille_id, role=Responsable.Role.TITULAIRE)[:1]
+
+
+def titulaire_de_la_famille(famille_id):
+    """Le titulaire de la famille, ou None : une requête."""
+    return next(iter(_titulaire(famille_id=famille_id)), None)
+
+
+@compilee
+def _journees_entre(*, enfant_id, debut, fin):
+    return Journee.objects.filter(enfant_id=enfant_id, date__range=(debut, fin))
+
+
+def journees_entre(*, enfant_id, debut, fin):
+    """Les journées enregistrées de l'enfant entre deux dates : une requête."""
+    return _journees_entre(enfant_id=enfant_id, debut=debut, fin=fin)
+
+
+@compilee
+def _journee_du_jour(*, enfant_id, prestation_id, jour):
+    # Une au plus (unique par enfant, prestation et jour).
+    return Journee.objects.filter(enfant_id=enfant_id, prestation_id=prestation_id, date=jour)[:1]
+
+
+def journee_du_jour(*, enfant_id, prestation_id, jour):
+    """La journée enregistrée de l'enfant pour cette prestation ce jour-là, ou None."""
+    journees = _journee_du_jour(enfant_id=enfant_id, prestation_id=prestation_id, jour=jour)
+    return journees[0] if journees else None
+
+
+def residences(famille_id, campagnes):
+    """{campagne.pk: la famille habite-t-elle la collectivité ?} : une requête (l'adresse du
+    titulaire), seulement quand une campagne en tient compte."""
+    if not any(c.ouverture_residents or c.priorite_residents for c in campagnes):
+        return {}
+    titulaire = titulaire_de_la_famille(famille_id)
+    return {c.pk: c.famille_residente(titulaire) for c in campagnes}

@@ -24,6 +24,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from enfants.lectures import (
+    calendrier_affiche,
     campagnes_entre,
     fermetures_entre,
     inscriptions_entre,
@@ -339,8 +340,7 @@ def construire_planning(*, enfant, mois, maintenant=None, lien_des_cases=""):
         (j.prestation_id, j.date): j
         for j in journees_entre(enfant_id=enfant.pk, debut=premier, fin=dernier)
     }
-    fermetures = fermetures_entre(premier, dernier)
-    campagnes = campagnes_entre(premier, dernier)
+    fermetures, campagnes = calendrier_affiche(premier, dernier)
     resident = residences(enfant.famille_id, campagnes)
 
     jours_du_planning = jours_du_mois(premier, aujourdhui, settings.ZONE_SCOLAIRE)

@@ -14,6 +14,7 @@ from django.core.files.storage import default_storage
 
 from demandes.models import Demande
 from dossiers.models import PieceDossier, TypeDocument
+from portail.demo_outils import enregistrer, instant, pdf_simple
 
 ASSURANCE = "Attestation d'assurance"
 FICHE_SANITAIRE = "Fiche sanitaire et vaccinations"
@@ -26,7 +27,6 @@ MOTIF_GARDE = (
 
 def construire_dossiers(*, dupont, lucas, agent, aujourdhui, maintenant):
     """Les pièces des Dupont et leurs demandes, décidées ou en attente."""
-    from portail.demo import enregistrer, instant, pdf_simple  # la démonstration nous appelle
 
     types = {t.nom: t for t in TypeDocument.objects.all()}
     jean = dupont.titulaire.utilisateur

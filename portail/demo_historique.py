@@ -22,6 +22,15 @@ from django.db.models import Q
 from enfants.models import Journee
 from facturation.models import Affectation, Facture, JourFacture, Reglement
 from facturation.services import enregistrer_reglement, facturer_periode, transmettre_impayes
+from portail.demo_outils import (
+    debut_annee_scolaire,
+    dernier_du_mois,
+    enregistrer,
+    facture_du_guide,
+    instant,
+    ouvert,
+    premier_du_mois,
+)
 
 Etat = Journee.Etat
 UN_JOUR = datetime.timedelta(days=1)
@@ -38,7 +47,6 @@ VACANCES_JOURNEE = "ALSH Vacances journée"
 def construire_historique(
     *, regie, dupont, lucas, martin, emma, prestations, aujourdhui, maintenant, agent
 ):
-    from portail.demo import debut_annee_scolaire, instant, premier_du_mois
 
     rentree = debut_annee_scolaire(aujourdhui)
     precedente = rentree.replace(year=rentree.year - 1)
@@ -119,7 +127,6 @@ def construire_historique(
 
 
 def _enregistrer(modele, cles, **valeurs):
-    from portail.demo import enregistrer
 
     return enregistrer(modele, cles, **valeurs)
 
@@ -162,9 +169,8 @@ class Plan:
         self.jours_de_ligne = {}  # (numéro de facture, enfant, nom de prestation) -> [jours]
 
     def ouverts(self, nom, debut, fin):
-        from portail.demo import _ouvert
 
-        return [jour for jour in _jours(debut, fin) if _ouvert(self.p[nom], jour)]
+        return [jour for jour in _jours(debut, fin) if ouvert(self.p[nom], jour)]
 
     def present(self, enfant, nom, jours, *, reservee=True):
         for jour in jours:
@@ -269,7 +275,6 @@ def _annee_precedente(plan, lucas, emma, debut, fin):
 def _factures_du_guide(plan, familles, lucas, emma, aujourdhui, dernier, debut_al7):
     """Les quatre factures de l'année, leurs jours choisis dans le plan : [(numéro, famille,
     date, début, fin, échéance, lignes)]."""
-    from portail.demo import dernier_du_mois, premier_du_mois
 
     dupont, martin = familles
     p = plan.p
@@ -377,7 +382,6 @@ def _factures_du_guide(plan, familles, lucas, emma, aujourdhui, dernier, debut_a
 
 
 def _facture(regie, famille, numero, date_facture, date_echeance, debut, fin, lignes):
-    from portail.demo import _facture as facture_du_guide
 
     return facture_du_guide(
         regie, famille, int(numero.split("-")[1]), date_facture, date_echeance, debut, fin, lignes
@@ -391,7 +395,6 @@ def _horodater_facture(facture, quand):
 
 def _regler(regie, famille, facture, mode, jour, agent, reference):
     """Le règlement d'une facture de l'année précédente, une seule fois."""
-    from portail.demo import instant
 
     if Affectation.objects.filter(facture=facture).exists():
         return
@@ -410,7 +413,6 @@ def _regler(regie, famille, facture, mode, jour, agent, reference):
 
 def _transmettre(facture, jour, agent):
     """La facture impayée confiée au Trésor public à la rentrée : « Titre émis (ORMC n°…) »."""
-    from portail.demo import instant
 
     rapport = transmettre_impayes(
         au=jour, par=agent, numero_ormc=NUMERO_ORMC, factures=Facture.objects.filter(pk=facture.pk)

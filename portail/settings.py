@@ -148,7 +148,18 @@ LOGIN_URL = "connexion"
 # Le cache : la mémoire du processus par défaut ; en production, un cache partagé par les
 # processus du serveur (CACHE_URL=rediscache://127.0.0.1:6379/1), pour que la limite des
 # demandes de réinitialisation du mot de passe vaille pour tous.
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+CACHES = {
+    "default": env.cache("CACHE_URL", default="locmemcache://"),
+    # Ce qui ne sert qu'à l'affichage, dans la mémoire de chaque processus (docs/performance.md) :
+    # des fragments de gabarits ({% cache … using="affichage" %}) dont la clé contient tout ce
+    # qui les détermine (le mois et la zone des en-têtes de la grille, les choix d'un formulaire
+    # vide), et le calendrier du mois affiché par la grille (enfants/lectures.py, une minute).
+    "affichage": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "affichage",
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    },
+}
 
 LOGIN_REDIRECT_URL = "accueil"
 LOGOUT_REDIRECT_URL = "connexion"

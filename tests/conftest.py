@@ -49,11 +49,12 @@ def pytest_sessionfinish(session, exitstatus):
 
 @pytest.fixture(autouse=True)
 def cache_vide():
-    """Chaque test part d'un cache vide : les compteurs des limites (portail/limites.py) ne
-    passent pas d'un test à l'autre."""
-    from django.core.cache import cache
+    """Chaque test part de caches vides : les compteurs des limites (portail/limites.py), les
+    fragments et le calendrier de l'affichage ne passent pas d'un test à l'autre."""
+    from django.core.cache import caches
 
-    cache.clear()
+    for alias in caches:
+        caches[alias].clear()
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 """Le dépôt d'un document de « Mon dossier » : lequel, sa date, le fichier."""
 
 from django import forms
+from django.utils import timezone
 
 from demandes.forms.enfants import ChampDate
 from familles.fichiers import PieceJointeField
@@ -37,6 +38,14 @@ class DepotForm(forms.Form):
         self.fields["document"].choices = [("", "Choisissez le document…")] + [
             (exigence.cle, exigence.libelle) for exigence in exigences
         ]
+
+    @property
+    def cle_du_rendu(self):
+        """Ce qui détermine le HTML du formulaire vide (la clé de son fragment en cache) : les
+        choix, le document présélectionné et le jour (la date la plus tardive permise)."""
+        return repr(
+            (self.fields["document"].choices, self["document"].value(), timezone.localdate())
+        )
 
     def full_clean(self):
         super().full_clean()

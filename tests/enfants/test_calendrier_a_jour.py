@@ -1,9 +1,11 @@
 """Les fermetures, les campagnes et les exigences de dossier lues à jour (enfants/lectures.py,
-dossiers/services.py) : une page servie après une écriture de l'une d'elles la voit aussitôt,
-quelle que soit l'écriture (création, `update()`, suppression, prestations d'une campagne),
-et le service des réservations les relit dans sa transaction."""
+dossiers/services.py) : la page d'un jour servie après une écriture de l'une d'elles la voit
+aussitôt, quelle que soit l'écriture (création, `update()`, suppression, prestations d'une
+campagne), la grille du mois au plus tard une minute après, et le service des réservations les
+relit dans sa transaction."""
 
 import datetime
+import time
 
 import pytest
 from django.db import connection
@@ -48,13 +50,30 @@ def tables_lues(client, url):
     return " ".join(requete["sql"] for requete in requetes)
 
 
-def test_every_page_reads_closures_and_campaigns_afresh(client_dupont, lucas, mercredi):
-    url = reverse("enfant_planning", args=[lucas.pk])
+def test_the_day_page_reads_closures_and_campaigns_afresh(client_dupont, lucas, mercredi):
+    url = reverse("enfant_planning_jour", args=[lucas.pk, mercredi.pk, MERCREDI])
     premiere = tables_lues(client_dupont, url)
     seconde = tables_lues(client_dupont, url)
 
     assert "enfants_fermeture" in premiere and "enfants_campagne" in premiere
     assert "enfants_fermeture" in seconde and "enfants_campagne" in seconde
+
+
+def test_the_month_grid_reads_the_calendar_at_most_once_a_minute(
+    client_dupont, lucas, mercredi, monkeypatch
+):
+    url = reverse("enfant_planning", args=[lucas.pk]) + "?mois=2026-12"
+    assert "enfants_fermeture" in tables_lues(client_dupont, url)
+    FermetureFactory(date_debut=MERCREDI, date_fin=MERCREDI, motif="Travaux")
+
+    seconde = tables_lues(client_dupont, url)
+    assert "enfants_fermeture" not in seconde and "enfants_campagne" not in seconde
+    assert "Travaux" not in texte(client_dupont.get(url))
+
+    plus_tard = time.time() + 61
+    monkeypatch.setattr(time, "time", lambda: plus_tard)
+    assert "enfants_fermeture" in tables_lues(client_dupont, url)
+    assert "Travaux" in texte(client_dupont.get(url))
 
 
 def test_a_closure_written_after_a_page_shows_on_the_next_one(client_dupont, lucas, mercredi):

@@ -5,6 +5,7 @@ les actions permises, et un nombre fixe de requêtes quel que soit le nombre de 
 import datetime
 
 import pytest
+from django.core.cache import caches
 from django.template import Context, Template
 from django.utils import timezone
 
@@ -358,11 +359,16 @@ def test_la_grille_tient_en_quatre_requetes_avec_sept_lignes_ou_une(
         for jour in range(1, 29, 3):
             JourneeFactory(enfant=lucas, prestation=p, date=datetime.date(2026, 12, jour))
     FermetureFactory(structure=mercredi.structure)
+    caches["affichage"].clear()  # une minute plus tard : le calendrier affiché est relu
 
     with django_assert_num_queries(4):
         sept = grille(lucas)
     assert len(sept.lignes) == 7
     assert sum(len(ligne.cases) for ligne in sept.lignes) == 7 * 31
+
+    # Dans la minute, les fermetures et les campagnes du mois viennent du cache de l'affichage.
+    with django_assert_num_queries(2):
+        assert len(grille(lucas).lignes) == 7
 
 
 # --- Le mois demandé et la page d'un jour -------------------------------------------------------

@@ -155,11 +155,6 @@ def inscriptions_en_attente(*, famille_id):
 
 
 @compilee
-def enfant_de_la_famille(*, pk, famille_id):
-    return Enfant.objects.filter(pk=pk, famille_id=famille_id)
-
-
-@compilee
 def inscriptions_de_l_enfant(*, pk, famille_id, prestation_id):
     # `enfant__pk`, `prestation__pk` (même SQL que `enfant_id`, `prestation_id`) : un
     # identifiant hostile hors des bornes d'un entier donne une liste vide, pas une erreur.

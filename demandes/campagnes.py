@@ -2,7 +2,7 @@
 
 Pendant la fenêtre de la campagne, les familles demandent leurs jours sans course : chaque
 demande est une Journée « Demande enregistrée » (Journee.Etat.VOEU, écrite par
-demandes/reservations.py) qui ne prend pas de place. À la clôture, `allouer_campagne` attribue
+enfants/reservations.py) qui ne prend pas de place. À la clôture, `allouer_campagne` attribue
 les places en une fois :
 
 1. les familles qui ont demandé sont rangées par les priorités cochées sur la campagne, dans
@@ -13,7 +13,7 @@ les places en une fois :
    ce rang ; les frères et sœurs demandés le même jour ont tous une place ou vont tous en
    liste d'attente (`fratries_ensemble`) ;
 3. les demandes non retenues vont en liste d'attente dans l'ordre de l'attribution : la
-   liste avance ensuite toute seule quand une place se libère (demandes/reservations.py) ;
+   liste avance ensuite toute seule quand une place se libère (enfants/reservations.py) ;
 4. chaque famille reçoit son résultat (message et courriel) au même moment, après la
    validation de la transaction ; ce qu'elle a obtenu, et pourquoi, reste dans un
    ResultatAttribution que l'administration montre.
@@ -29,9 +29,9 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
-from demandes.reservations import _ecrire, places_occupees
 from enfants import regles
 from enfants.models import Campagne, Journee, Prestation, ResultatAttribution
+from enfants.reservations import _ecrire, places_occupees
 from familles.models import Responsable
 from familles.notifications import notifier_famille
 

@@ -3,7 +3,7 @@
 Chaque décision est atomique et ne se prend qu'une fois, même quand deux agents cliquent au
 même moment (verrou de ligne sur la demande). La plupart des demandes écrivent leurs champs
 dans une fiche ; les autres types appellent ici leur propre application : une réservation ou
-une absence (`demandes/reservations.py`), un document du dossier annuel (`demandes/dossier.py`),
+une absence (`enfants/reservations.py`), un document du dossier annuel (`demandes/dossier.py`),
 des informations bancaires.
 """
 
@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from demandes import dossier, reservations
+from demandes import dossier
 from demandes.models import Demande
 from demandes.services import (
     PERMISSION_SANITAIRE,
@@ -21,6 +21,7 @@ from demandes.services import (
     raison_historique,
     verrouiller_en_attente,
 )
+from enfants import reservations
 from familles.models import Famille
 from familles.notifications import notifier_famille
 

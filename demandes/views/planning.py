@@ -3,7 +3,7 @@ actions (réserver, annuler, déclarer une absence), la réservation de plusieur
 lien privé de l'agenda (iCalendar).
 
 La grille est construite par `enfants.planning` en un nombre fixe de requêtes ; chaque action
-appelle le service des réservations (`demandes.reservations`), qui décide et dit pourquoi en
+appelle le service des réservations (`enfants.reservations`), qui décide et dit pourquoi en
 français. Tout marche sans JavaScript ; static/js/planning.js n'ajoute qu'un menu au clic droit.
 """
 
@@ -18,12 +18,6 @@ from django.utils.text import slugify
 
 from demandes import lectures
 from demandes.forms.planning import MotifAbsenceForm, ReservationPeriodeForm
-from demandes.reservations import (
-    annuler_reservation,
-    declarer_absence,
-    reserver,
-    reserver_periode,
-)
 from demandes.views.enfants import SECTIONS
 from enfants import ical
 from enfants.acces import get_enfant_for_famille
@@ -37,6 +31,12 @@ from enfants.planning import (
     titre_du_mois,
 )
 from enfants.regles import instant_en_clair, peut_encore_annuler
+from enfants.reservations import (
+    annuler_reservation,
+    declarer_absence,
+    reserver,
+    reserver_periode,
+)
 from familles.acces import famille_requise
 
 # --- L'accès : toujours à travers la famille connectée ----------------------------------------

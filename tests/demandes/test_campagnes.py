@@ -9,9 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from demandes.campagnes import CampagneImpossible, allouer_campagne, tirage_au_sort
-from demandes.reservations import annuler_reservation, places_occupees, reserver
 from enfants.models import Campagne, Journee, ResultatAttribution
 from enfants.regles import marque_du_jour
+from enfants.reservations import annuler_reservation, places_occupees, reserver
 from familles.models import Message, Responsable
 from tests.factories import (
     EnfantFactory,

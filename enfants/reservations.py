@@ -25,8 +25,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from commun.requetes import Forme
-from demandes import lectures
-from demandes.lectures import _CHAMPS_JOURNEE
 from demandes.models import Demande
 from demandes.services import (
     DemandeImpossible,
@@ -36,8 +34,9 @@ from demandes.services import (
     verrouiller_en_attente,
 )
 from dossiers.services import dossier_bloque_reservation
-from enfants import regles
+from enfants import lectures, regles
 from enfants.lectures import (
+    _CHAMPS_JOURNEE,
     campagnes_entre,
     fermetures_entre,
     inscriptions_a_la_prestation,

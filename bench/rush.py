@@ -39,7 +39,7 @@ from django.utils import timezone  # noqa: E402
 
 from bench.generer import FAMILLES_DES_PAGES  # noqa: E402
 from bench.pages import Serveur, cookie_de_session, ouvrir_session  # noqa: E402
-from demandes.campagnes import allouer_campagne  # noqa: E402
+from enfants.campagnes import allouer_campagne  # noqa: E402
 from enfants.models import (  # noqa: E402
     Campagne,
     Enfant,

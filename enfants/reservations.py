@@ -294,7 +294,7 @@ def _reserver(*, enfant, prestation, jour, par, maintenant, inscriptions):
     journee.demandee_le = maintenant
     if campagne is not None and campagne.attribution:
         # Pas de course : la demande attend la clôture, où les places sont attribuées en une
-        # fois (demandes/campagnes.py). L'heure de la demande n'y compte pas.
+        # fois (enfants/campagnes.py). L'heure de la demande n'y compte pas.
         _ecrire(journee, Etat.VOEU, par, f"Demande pour la campagne « {campagne.nom} »")
         return _resultat(
             journee,

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from demandes.campagnes import CampagneImpossible, allouer_campagne, tirage_au_sort
+from enfants.campagnes import CampagneImpossible, allouer_campagne, tirage_au_sort
 from enfants.models import Campagne
 
 

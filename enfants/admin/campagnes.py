@@ -7,8 +7,8 @@ from django.contrib import admin, messages
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
-from demandes.campagnes import CampagneImpossible, allouer_campagne
 from enfants import regles
+from enfants.campagnes import CampagneImpossible, allouer_campagne
 from enfants.models import Campagne, Journee, ResultatAttribution
 from familles.admin.outils import VIDE, LectureSeuleMixin, lien_admin
 

@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from demandes.campagnes import CampagneImpossible, allouer_campagne, tirage_au_sort
+from enfants.campagnes import CampagneImpossible, allouer_campagne, tirage_au_sort
 from enfants.models import Campagne, Journee, ResultatAttribution
 from enfants.regles import marque_du_jour
 from enfants.reservations import annuler_reservation, places_occupees, reserver

@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from demandes.campagnes import allouer_campagne
+from enfants.campagnes import allouer_campagne
 from enfants.models import Campagne, Journee, ResultatAttribution
 from familles.models import Message
 from tests.factories import EnfantFactory, InscriptionFactory, PrestationFactory, ResponsableFactory

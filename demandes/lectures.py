@@ -5,7 +5,7 @@ from django.db.models import Count, Q
 
 from commun.requetes import compilee
 from demandes.models import Demande
-from enfants.models import Enfant, Inscription
+from enfants.models import Enfant
 from familles.models import Responsable
 
 ONGLETS_LISTE = {
@@ -74,12 +74,3 @@ def inscriptions_en_attente(*, famille_id):
     return Demande.objects.filter(
         famille_id=famille_id, type=Demande.Type.NOUVEL_ENFANT, statut=EN_ATTENTE
     ).order_by("date_demande")
-
-
-@compilee
-def inscriptions_de_l_enfant(*, pk, famille_id, prestation_id):
-    # `enfant__pk`, `prestation__pk` (même SQL que `enfant_id`, `prestation_id`) : un
-    # identifiant hostile hors des bornes d'un entier donne une liste vide, pas une erreur.
-    return Inscription.objects.filter(
-        enfant__pk=pk, enfant__famille_id=famille_id, prestation__pk=prestation_id
-    ).select_related("enfant", "prestation")

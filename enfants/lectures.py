@@ -45,6 +45,15 @@ def inscriptions_entre(enfant, debut, fin, prestation_id=None):
 
 
 @compilee
+def inscriptions_de_l_enfant(*, pk, famille_id, prestation_id):
+    # `enfant__pk`, `prestation__pk` (même SQL que `enfant_id`, `prestation_id`) : un
+    # identifiant hostile hors des bornes d'un entier donne une liste vide, pas une erreur.
+    return Inscription.objects.filter(
+        enfant__pk=pk, enfant__famille_id=famille_id, prestation__pk=prestation_id
+    ).select_related("enfant", "prestation")
+
+
+@compilee
 def _inscriptions_a_la_prestation(*, enfant_id, prestation_id):
     return Inscription.objects.filter(
         enfant_id=enfant_id, prestation_id=prestation_id

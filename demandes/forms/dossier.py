@@ -2,7 +2,7 @@
 
 from django import forms
 
-from demandes.forms.enfants import ChampDate
+from enfants.forms.enfants import ChampDate
 from familles.fichiers import PieceJointeField
 
 

@@ -14,20 +14,20 @@ from django.views.decorators.http import require_POST
 
 from demandes.dossier import deposer_document
 from demandes.forms.dossier import DepotForm
-from demandes.forms.enfants import (
+from demandes.models import Demande
+from demandes.pages import page_mon_compte
+from demandes.services import DemandeImpossible
+from dossiers.etat import etapes_de_la_certification, resume_du_dossier
+from dossiers.services import DossierImpossible, confirmer_page
+from enfants.forms.enfants import (
     AutorisationsForm,
     FicheSanitaireForm,
     IdentiteForm,
     PersonneAutoriseeForm,
     VaccinationForm,
 )
-from demandes.models import Demande
-from demandes.pages import page_mon_compte
-from demandes.services import DemandeImpossible
-from demandes.views.enfants import FicheEnfant, lignes
-from dossiers.etat import etapes_de_la_certification, resume_du_dossier
-from dossiers.services import DossierImpossible, confirmer_page
 from enfants.models import Enfant, FicheSanitaire
+from enfants.views.enfants import FicheEnfant, lignes
 from familles.acces import famille_requise
 
 DEPOSE = (

@@ -2,10 +2,11 @@
 concernent (informations, personnes autorisées, données sanitaires, autorisations, nouvel
 enfant).
 
-Ces vues vivent dans `demandes` parce que chaque page montre, à côté des valeurs actuelles, ce
-qui attend la décision du service : `enfants` ne dépend jamais de `demandes`. Toute demande
-passe par `demandes.services` : `creer_demande` ne garde que les champs changés, et
-`demander_modification` y ajoute qu'une fiche n'a jamais deux demandes en attente.
+Chaque page montre, à côté des valeurs actuelles, ce qui attend la décision du service : ces
+vues déposent des demandes, la seule raison pour laquelle `enfants` utilise `demandes` (les
+demandes, leurs lectures compilées et leur service ; voir « Organisation du code » dans le
+README). Toute demande passe par `demandes.services` : `creer_demande` ne garde que les champs
+changés, et `demander_modification` y ajoute qu'une fiche n'a jamais deux demandes en attente.
 """
 
 from dataclasses import dataclass
@@ -19,16 +20,6 @@ from django.utils.formats import date_format
 from django.utils.text import capfirst
 
 from demandes import lectures
-from demandes.forms.enfants import (
-    VACCINS_COURANTS,
-    AutorisationsForm,
-    FicheSanitaireForm,
-    IdentiteForm,
-    NouvelEnfantForm,
-    PersonneAutoriseeForm,
-    RetraitForm,
-    VaccinationForm,
-)
 from demandes.lectures import EN_ATTENTE
 from demandes.models import Demande
 from demandes.services import (
@@ -38,6 +29,16 @@ from demandes.services import (
     demander_modification,
 )
 from enfants.acces import get_enfant_for_famille
+from enfants.forms.enfants import (
+    VACCINS_COURANTS,
+    AutorisationsForm,
+    FicheSanitaireForm,
+    IdentiteForm,
+    NouvelEnfantForm,
+    PersonneAutoriseeForm,
+    RetraitForm,
+    VaccinationForm,
+)
 from enfants.models import Enfant, FicheSanitaire, PersonneAutorisee, Vaccination
 from familles.acces import famille_requise
 

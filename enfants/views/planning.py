@@ -16,11 +16,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
-from demandes import lectures
-from demandes.forms.planning import MotifAbsenceForm, ReservationPeriodeForm
-from demandes.views.enfants import SECTIONS
-from enfants import ical
+from enfants import ical, lectures
 from enfants.acces import get_enfant_for_famille
+from enfants.forms.planning import MotifAbsenceForm, ReservationPeriodeForm
 from enfants.lectures import prestations_reservables
 from enfants.models import Enfant
 from enfants.planning import (
@@ -37,6 +35,7 @@ from enfants.reservations import (
     reserver,
     reserver_periode,
 )
+from enfants.views.enfants import SECTIONS
 from familles.acces import famille_requise
 
 # --- L'accès : toujours à travers la famille connectée ----------------------------------------

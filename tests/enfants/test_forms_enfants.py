@@ -8,7 +8,7 @@ from django.template import engines
 from django.utils import timezone
 
 from demandes.forms.dossier import DepotForm
-from demandes.forms.enfants import ChampDate, NouvelEnfantForm, VaccinationForm
+from enfants.forms.enfants import ChampDate, NouvelEnfantForm, VaccinationForm
 
 CRISPY = engines["django"].from_string("{% load crispy_forms_tags %}{{ champ|as_crispy_field }}")
 

@@ -1,5 +1,5 @@
 """Les adresses des pages de `demandes`, rangées comme leurs vues (`demandes/views/`)."""
 
-from demandes.urls import dossier, mon_compte
+from demandes.urls import mon_compte
 
-urlpatterns = [*mon_compte.urlpatterns, *dossier.urlpatterns]
+urlpatterns = mon_compte.urlpatterns

@@ -1,2 +1,2 @@
 """Les pages des familles que sert `demandes` : Mon compte et la liste des demandes
-(`mon_compte`), Mon dossier (`dossier`)."""
+(`mon_compte`)."""

@@ -7,7 +7,7 @@ import pytest
 from django.template import engines
 from django.utils import timezone
 
-from demandes.forms.dossier import DepotForm
+from dossiers.forms import DepotForm
 from enfants.forms.enfants import ChampDate, NouvelEnfantForm, VaccinationForm
 
 CRISPY = engines["django"].from_string("{% load crispy_forms_tags %}{{ champ|as_crispy_field }}")

@@ -25,12 +25,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from demandes import blocs
-from demandes.forms.dossier import DepotForm
 from demandes.forms.mon_compte import FORMULAIRES as FORMULAIRES_MON_COMPTE
 from demandes.forms.mon_compte import NouveauConjointForm
 from demandes.models import Demande
 from demandes.services import SUPPRIMER, creer_demande
 from dossiers.etat import resume_du_dossier
+from dossiers.forms import DepotForm
 from dossiers.models import CertificationAnnuelle, PieceDossier
 from enfants.forms import enfants as fe
 from enfants.forms.planning import MotifAbsenceForm, ReservationPeriodeForm

@@ -10,9 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from demandes.decisions import refuser_demande, retirer_demande, valider_demande
-from demandes.dossier import deposer_document
 from demandes.models import Demande
 from demandes.services import DemandeImpossible
+from dossiers.documents import deposer_document
 from dossiers.models import CertificationAnnuelle, PieceDossier
 from dossiers.models import annee_scolaire as annee_de
 from familles.fichiers import TAILLE_MAX_PIECE_JOINTE
@@ -29,16 +29,9 @@ from tests.dossiers.fabriques import (
     fichier,
     jours,
     piece_acceptee,
-    semer_types,
     type_document,
 )
 from tests.outils import texte
-
-
-@pytest.fixture(autouse=True)
-def types_de_documents(db):
-    """Chaque test part des types de documents de la migration."""
-    semer_types()
 
 
 @pytest.fixture(autouse=True)

@@ -7,7 +7,6 @@ from django.utils import timezone
 
 from demandes.models import Demande
 from dossiers.models import CertificationAnnuelle, annee_scolaire
-from tests.dossiers.fabriques import semer_types
 from tests.factories import (
     DemandeFactory,
     FicheSanitaireFactory,
@@ -15,12 +14,6 @@ from tests.factories import (
     VaccinationFactory,
 )
 from tests.outils import texte
-
-
-@pytest.fixture(autouse=True)
-def types_de_documents(db):
-    """Chaque test part des types de documents de la migration."""
-    semer_types()
 
 
 def pages(famille):

@@ -1,8 +1,9 @@
 """« Mon dossier » : les documents que demande le service enfance, leur dépôt, et la
 certification annuelle de la fiche de la famille, page par page.
 
-Ces vues vivent dans `demandes` : un dépôt est une demande au service, et chaque page de la
-certification montre, à côté des valeurs, les demandes de modification en attente. Une
+Un dépôt est une demande au service (`dossiers.documents`), et chaque page de la certification
+montre, à côté des valeurs, les demandes de modification en attente : ces vues utilisent
+`demandes` pour cela seulement (voir « Organisation du code » dans le README). Une
 modification demandée en certifiant passe par les pages de demande habituelles.
 """
 
@@ -12,12 +13,12 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from demandes.dossier import deposer_document
-from demandes.forms.dossier import DepotForm
 from demandes.models import Demande
 from demandes.pages import page_mon_compte
 from demandes.services import DemandeImpossible
+from dossiers.documents import deposer_document
 from dossiers.etat import etapes_de_la_certification, resume_du_dossier
+from dossiers.forms import DepotForm
 from dossiers.services import DossierImpossible, confirmer_page
 from enfants.forms.enfants import (
     AutorisationsForm,

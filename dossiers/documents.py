@@ -3,8 +3,9 @@
 Déposer un document crée la pièce (dossiers) et la Demande « Document du dossier » qui la vise ;
 le service la décide par `valider_demande` / `refuser_demande`, la famille la retire par
 `retirer_demande` (demandes/decisions.py), et ces fonctions appellent ici ce qu'il faut faire
-de la pièce. Les
-documents de santé ne se décident que par un agent habilité aux données sanitaires.
+de la pièce. Les documents de santé ne se décident que par un agent habilité aux données
+sanitaires. Ce module dépose des demandes : il utilise `demandes.models` et `demandes.services`,
+l'exception documentée de l'ordre des applications ; `dossiers.services` n'en dépend pas.
 """
 
 from contextlib import contextmanager

@@ -19,7 +19,7 @@ from django.utils.safestring import mark_safe
 
 from demandes.admin.dossier import apercu_piece
 from demandes.decisions import refuser_demande, valider_demande
-from demandes.forms.mon_compte import MotifRefusForm
+from demandes.forms import MotifRefusForm
 from demandes.lecture import lignes_de
 from demandes.models import Demande
 from demandes.services import DemandeImpossible

@@ -14,7 +14,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from demandes.models import Demande
-from demandes.pages import page_mon_compte
 from demandes.services import DemandeImpossible
 from dossiers.documents import deposer_document
 from dossiers.etat import etapes_de_la_certification, resume_du_dossier
@@ -30,6 +29,7 @@ from enfants.forms.enfants import (
 from enfants.models import Enfant, FicheSanitaire
 from enfants.views.enfants import FicheEnfant, lignes
 from familles.acces import famille_requise
+from familles.mon_compte import page_mon_compte
 
 DEPOSE = (
     "Votre document a été transmis au service enfance, qui va le vérifier. Vous recevrez sa "

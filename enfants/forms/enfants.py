@@ -12,8 +12,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from demandes.forms.mon_compte import TelephoneField
 from enfants.models import Enfant, FicheSanitaire, PersonneAutorisee, Vaccination
+from familles.forms.mon_compte import TelephoneField
 
 AGE_MAXIMUM = 18
 VACCINS_COURANTS = (

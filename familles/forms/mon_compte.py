@@ -16,8 +16,8 @@ from django.forms.models import model_to_dict
 from schwifty import BIC, IBAN
 from schwifty.exceptions import SchwiftyException
 
-from demandes.blocs import CHAMPS_NOUVEAU_CONJOINT, quotient_calcule
-from demandes.lecture import entier_lisible, iban_groupe
+from familles.blocs import CHAMPS_NOUVEAU_CONJOINT, quotient_calcule
+from familles.formats import entier_lisible, iban_groupe
 from familles.models import Famille, Responsable, code_postal_validator
 
 # Les numéros français : la métropole et les départements et collectivités d'outre-mer.
@@ -430,14 +430,3 @@ FORMULAIRES = {
     "bancaires": BancairesForm,
     "prelevement": PrelevementForm,
 }
-
-
-class MotifRefusForm(forms.Form):
-    """Le motif d'un refus, que l'agent écrit pour la famille (administration)."""
-
-    motif = forms.CharField(
-        label="Motif du refus",
-        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
-        help_text="La famille le lit dans sa Boîte de réception et dans sa Liste des demandes.",
-        error_messages={"required": "Indiquez le motif du refus : la famille le lira."},
-    )

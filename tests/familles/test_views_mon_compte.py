@@ -11,9 +11,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from demandes.decisions import refuser_demande, valider_demande
-from demandes.forms.mon_compte import libeller_le_choix_vide
 from demandes.models import Demande
 from demandes.services import DemandeImpossible, en_json
+from familles.forms.mon_compte import libeller_le_choix_vide
 from familles.models import Famille, Responsable
 from tests.factories import DemandeFactory
 from tests.outils import texte

@@ -1,31 +1,23 @@
-"""« Mon compte », ses demandes de modification, et la « Liste des demandes » d'un parent."""
+"""« Mon compte » et ses demandes de modification : un formulaire par bloc, qui devient une
+demande au service (`demandes.services`)."""
 
 from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
-from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.shortcuts import redirect, render
 
-from demandes.blocs import CHAMPS_NOUVEAU_CONJOINT
-from demandes.decisions import retirer_demande
-from demandes.forms.mon_compte import FORMULAIRES, NouveauConjointForm
 from demandes.lecture import valeurs_demandees
 from demandes.models import Demande
-from demandes.pages import bloc_et_fiche, page_liste, page_mon_compte
 from demandes.services import DemandeImpossible, demander_modification, en_attente_sur
 from familles.acces import famille_requise
+from familles.blocs import CHAMPS_NOUVEAU_CONJOINT
+from familles.forms.mon_compte import FORMULAIRES, NouveauConjointForm
 from familles.models import Responsable
+from familles.mon_compte import bloc_et_fiche, page_mon_compte
 
 TRANSMISE = (
     "Votre demande a été transmise au service enfance : vos informations seront modifiées dès "
     "qu'elle sera validée. Vous recevrez la réponse dans votre Boîte de réception."
 )
-
-
-def _get_demande_for_famille(request, pk):
-    return get_object_or_404(Demande, pk=pk, famille=request.famille)
 
 
 def _donnees(request):
@@ -100,36 +92,3 @@ def declarer_conjoint(request):
     )
     aide = "Le service enfance complétera la fiche de votre conjoint avec vous."
     return _page_formulaire(request, form, "Déclarer un conjoint", aide, en_attente)
-
-
-@famille_requise
-@require_POST
-def retirer(request, pk):
-    """La famille retire une demande encore en attente."""
-    demande = _get_demande_for_famille(request, pk)
-    try:
-        retirer_demande(demande=demande, par=request.user)
-    except DemandeImpossible as erreur:
-        messages.error(request, erreur.message)
-    else:
-        messages.success(request, "Votre demande a été retirée : rien n'a été modifié.")
-    # `suivant` est une adresse du portail (« /demandes/?onglet=… »), jamais un nom de vue :
-    # un texte quelconque ferait chercher une vue de ce nom (NoReverseMatch, une erreur 500).
-    suivant = request.POST.get("suivant", "")
-    if not suivant.startswith("/") or not url_has_allowed_host_and_scheme(
-        suivant, {request.get_host()}, request.is_secure()
-    ):
-        suivant = reverse("demandes")
-    return redirect(suivant)
-
-
-@famille_requise
-def demandes(request):
-    """Les demandes de la famille datant de moins d'un mois, par onglet et par type."""
-    contexte = page_liste(
-        request.famille,
-        timezone.localdate(),
-        onglet=request.GET.get("onglet"),
-        type=request.GET.get("type"),
-    )
-    return render(request, "demandes/liste.html", contexte)

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from familles import lectures, services
 from familles.acces import famille_requise, responsable_connecte
 from familles.fichiers import servir_fichier
-from familles.forms import MessageForm, ReponseForm
+from familles.forms.messages import MessageForm, ReponseForm
 from familles.models import Document, Message
 
 MESSAGES_PAR_PAGE = 20

@@ -1,7 +1,8 @@
 """Les blocs de « Mon compte » dont une famille peut demander la modification.
 
 Un bloc regroupe des champs d'une fiche : ceux d'un responsable (le titulaire ou le conjoint)
-ou ceux de la famille. Chaque bloc a son formulaire (demandes/forms.py) et son type de demande.
+ou ceux de la famille. Chaque bloc a son formulaire (familles/forms/mon_compte.py) et son type
+de demande (`Demande.Type` : la seule raison pour laquelle ce module importe `demandes`).
 """
 
 from dataclasses import dataclass

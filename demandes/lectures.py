@@ -1,5 +1,10 @@
-"""Les lectures de demandes/ compilées une fois par processus (commun.requetes) : ici et nulle
-part ailleurs dans l'application ; les vues et les services appellent ces fonctions."""
+"""Les lectures des demandes compilées une fois par processus (commun.requetes) : ici et nulle
+part ailleurs dans l'application ; les vues et les services appellent ces fonctions.
+
+Elles servent la « Liste des demandes » et les pages qui déposent des demandes et montrent
+celles en attente : « Mon compte » (familles/mon_compte.py), « Mes enfants »
+(enfants/views/enfants.py). Les lectures propres à une application sont dans son
+`lectures.py` (enfants/lectures.py : le planning et le service des réservations)."""
 
 from django.db.models import Count, Q
 
@@ -25,6 +30,8 @@ ONGLETS_LISTE = {
 EN_ATTENTE = Demande.Statut.EN_ATTENTE
 
 
+# Les responsables de la famille, pour « Mon compte » : une lecture de familles/, qui rejoindra
+# familles/lectures.py.
 @compilee
 def responsables(*, famille_id):
     return Responsable.objects.filter(famille_id=famille_id)

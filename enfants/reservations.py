@@ -16,6 +16,11 @@ Quand la prestation n'accepte pas les demandes d'elle-même (`validation_automat
 journée passe « en cours de traitement » et une Demande (Réservations ou Absences) attend
 l'agent ; sa validation, son refus ou son retrait passent par demandes/decisions.py, qui appelle
 les fonctions « Les décisions du service » en bas de ce module.
+
+Les exceptions documentées de l'ordre des applications (README, « Organisation du code ») : ce
+service dépose des demandes (`demandes.models`, `demandes.services`), crédite un jour annulé
+(`facturation.services.crediter_jour`) et demande au dossier annuel s'il bloque une réservation
+(`dossiers.services.dossier_bloque_reservation`).
 """
 
 import datetime

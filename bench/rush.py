@@ -39,8 +39,7 @@ from django.utils import timezone  # noqa: E402
 
 from bench.generer import FAMILLES_DES_PAGES  # noqa: E402
 from bench.pages import Serveur, cookie_de_session, ouvrir_session  # noqa: E402
-from demandes.campagnes import allouer_campagne  # noqa: E402
-from demandes.reservations import places_occupees  # noqa: E402
+from enfants.campagnes import allouer_campagne  # noqa: E402
 from enfants.models import (  # noqa: E402
     Campagne,
     Enfant,
@@ -50,6 +49,7 @@ from enfants.models import (  # noqa: E402
     Structure,
 )
 from enfants.regles import raison_de_fermeture  # noqa: E402
+from enfants.reservations import places_occupees  # noqa: E402
 from familles.models import Responsable, Utilisateur  # noqa: E402
 
 NOM_PRESTATION = "Bench — Sortie"

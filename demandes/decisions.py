@@ -3,7 +3,7 @@
 Chaque décision est atomique et ne se prend qu'une fois, même quand deux agents cliquent au
 même moment (verrou de ligne sur la demande). La plupart des demandes écrivent leurs champs
 dans une fiche ; les autres types appellent ici leur propre application : une réservation ou
-une absence (`demandes/reservations.py`), un document du dossier annuel (`demandes/dossier.py`),
+une absence (`enfants/reservations.py`), un document du dossier annuel (`dossiers/documents.py`),
 des informations bancaires.
 """
 
@@ -11,7 +11,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from demandes import dossier, reservations
 from demandes.models import Demande
 from demandes.services import (
     PERMISSION_SANITAIRE,
@@ -21,6 +20,8 @@ from demandes.services import (
     raison_historique,
     verrouiller_en_attente,
 )
+from dossiers import documents
+from enfants import reservations
 from familles.models import Famille
 from familles.notifications import notifier_famille
 
@@ -38,7 +39,7 @@ def valider_demande(*, demande, agent):
         case Type.ABSENCE:
             reservations.appliquer_absence(demande, agent)
         case Type.DOCUMENT:
-            dossier.accepter_document(demande, agent)
+            documents.accepter_document(demande, agent)
         case Type.BANCAIRES | Type.PRELEVEMENT:
             _appliquer_informations_bancaires(demande, agent)
         case _:
@@ -68,7 +69,7 @@ def refuser_demande(*, demande, agent, motif):
         case Type.ABSENCE:
             reservations.retablir_avant_absence(demande, agent)
         case Type.DOCUMENT:
-            dossier.refuser_document(demande, agent)
+            documents.refuser_document(demande, agent)
     demande.decidee_par = agent
     demande.decidee_le = timezone.now()
     demande.save()
@@ -86,7 +87,7 @@ def retirer_demande(*, demande, par):
         case Type.ABSENCE:
             reservations.retablir_avant_absence(demande, par)
         case Type.DOCUMENT:
-            dossier.retirer_document(demande, par)
+            documents.retirer_document(demande, par)
     return marquer_retiree(demande)
 
 

@@ -18,6 +18,7 @@ from demandes.models import Demande
 from demandes.services import SUPPRIMER
 from enfants.models import Enfant, FicheSanitaire, Journee, PersonneAutorisee
 from facturation.formats import euros
+from familles.formats import iban_groupe
 from familles.models import Famille, Responsable
 
 VIDE = "—"
@@ -64,17 +65,6 @@ def libelle_champ(champ, nom):
     if champ is not None and hasattr(champ, "verbose_name"):
         return capfirst(champ.verbose_name)
     return capfirst(nom.replace("_", " "))
-
-
-def entier_lisible(nombre):
-    """1042 → « 1 042 » (espace insécable) ; "" pour rien."""
-    return "" if nombre is None else format(nombre, ",").replace(",", "\u00a0")
-
-
-def iban_groupe(iban):
-    """« FR7630006000011234567890189 » → « FR76 3000 6000 0112 3456 7890 189 »."""
-    compact = "".join((iban or "").split()).upper()
-    return " ".join(compact[i : i + 4] for i in range(0, len(compact), 4))
 
 
 def valeur_lisible(champ, valeur):

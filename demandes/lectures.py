@@ -1,12 +1,16 @@
-"""Les lectures de demandes/ compilées une fois par processus (commun.requetes) : ici et nulle
-part ailleurs dans l'application ; les vues et les services appellent ces fonctions."""
+"""Les lectures des demandes compilées une fois par processus (commun.requetes) : ici et nulle
+part ailleurs dans l'application ; les vues et les services appellent ces fonctions.
 
-from django.db.models import Count, FilteredRelation, Q, Subquery
-from django.db.models.functions import Coalesce
+Elles servent la « Liste des demandes » et les pages qui déposent des demandes et montrent
+celles en attente : « Mon compte » (familles/mon_compte.py), « Mes enfants »
+(enfants/views/enfants.py). Les lectures propres à une application sont dans son
+`lectures.py` (enfants/lectures.py : le planning et le service des réservations)."""
+
+from django.db.models import Count, Q
 
 from commun.requetes import compilee
 from demandes.models import Demande
-from enfants.models import Enfant, Inscription, Journee, Prestation
+from enfants.models import Enfant
 from familles.models import Responsable
 
 ONGLETS_LISTE = {
@@ -23,40 +27,11 @@ ONGLETS_LISTE = {
 }
 
 
-def _comptes_des_places(prestation_id, jour, jour_semaine):
-    """Les deux comptes de `places_occupees`, en sous-requêtes sur la prestation."""
-    journees = Journee.objects.filter(prestation_id=prestation_id, date=jour)
-    # Sans l'ordre par défaut des modèles : il joindrait les prestations, leurs structures,
-    # les enfants et les familles pour rien.
-    occupees = (
-        journees.filter(etat__in=Journee.ETATS_OCCUPANT_UNE_PLACE)
-        .order_by()
-        .values("prestation")
-        .annotate(nombre=Count("pk"))
-        .values("nombre")
-    )
-    regulieres = (
-        Inscription.objects.filter(
-            prestation_id=prestation_id,
-            date_debut__lte=jour,
-            jours_reguliers__contains=jour_semaine,
-        )
-        .filter(Q(date_fin__isnull=True) | Q(date_fin__gte=jour))
-        .exclude(enfant__in=journees.values("enfant"))
-        .order_by()
-        .values("prestation")
-        .annotate(nombre=Count("enfant", distinct=True))
-        .values("nombre")
-    )
-    return Coalesce(Subquery(occupees), 0), Coalesce(Subquery(regulieres), 0)
-
-
-_CHAMPS_JOURNEE = [champ.attname for champ in Journee._meta.concrete_fields]
-
-
 EN_ATTENTE = Demande.Statut.EN_ATTENTE
 
 
+# Les responsables de la famille, pour « Mon compte » : une lecture de familles/, qui rejoindra
+# familles/lectures.py.
 @compilee
 def responsables(*, famille_id):
     return Responsable.objects.filter(famille_id=famille_id)
@@ -93,52 +68,6 @@ def demandes_recentes(*, famille_id, depuis, onglet, type):
 
 
 @compilee
-def places_occupees(*, prestation_id, jour, jour_semaine):
-    """(journées occupant une place, enfants réguliers sans journée) : une requête."""
-    return (
-        Prestation.objects.filter(pk=prestation_id)
-        .order_by()
-        .values_list(*_comptes_des_places(prestation_id, jour, jour_semaine))
-    )
-
-
-@compilee
-def journee_et_comptes(*, enfant_id, prestation_id, jour, jour_semaine):
-    return (
-        Prestation.objects.filter(pk=prestation_id)
-        .annotate(
-            journee=FilteredRelation(
-                "journees", condition=Q(journees__enfant_id=enfant_id, journees__date=jour)
-            )
-        )
-        .order_by()
-        .values_list(
-            *[f"journee__{champ}" for champ in _CHAMPS_JOURNEE],
-            *_comptes_des_places(prestation_id, jour, jour_semaine),
-        )
-    )
-
-
-@compilee
-def en_attente_avant(*, prestation_id, jour, demandee_le, pk):
-    return (
-        Journee.objects.filter(
-            prestation_id=prestation_id, date=jour, etat=Journee.Etat.LISTE_ATTENTE
-        )
-        .filter(Q(demandee_le__lt=demandee_le) | Q(demandee_le=demandee_le, pk__lt=pk))
-        .order_by()
-        .values("prestation")
-        .annotate(nombre=Count("pk"))
-        .values_list("nombre", flat=True)
-    )
-
-
-@compilee
-def prestation_verrouillee(*, pk):
-    return Prestation.objects.select_for_update().filter(pk=pk)
-
-
-@compilee
 def enfants_de_la_famille(*, famille_id):
     return (
         Enfant.objects.filter(famille_id=famille_id)
@@ -152,17 +81,3 @@ def inscriptions_en_attente(*, famille_id):
     return Demande.objects.filter(
         famille_id=famille_id, type=Demande.Type.NOUVEL_ENFANT, statut=EN_ATTENTE
     ).order_by("date_demande")
-
-
-@compilee
-def enfant_de_la_famille(*, pk, famille_id):
-    return Enfant.objects.filter(pk=pk, famille_id=famille_id)
-
-
-@compilee
-def inscriptions_de_l_enfant(*, pk, famille_id, prestation_id):
-    # `enfant__pk`, `prestation__pk` (même SQL que `enfant_id`, `prestation_id`) : un
-    # identifiant hostile hors des bornes d'un entier donne une liste vide, pas une erreur.
-    return Inscription.objects.filter(
-        enfant__pk=pk, enfant__famille_id=famille_id, prestation__pk=prestation_id
-    ).select_related("enfant", "prestation")

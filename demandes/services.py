@@ -3,7 +3,7 @@
 Le portail, l'administration, les commandes et les tests passent tous par ces fonctions : une
 règle n'est écrite qu'ici. Les décisions du service (valider, refuser, retirer) sont dans
 `demandes/decisions.py`, qui appelle ce que chaque type de demande demande de faire
-(`demandes/reservations.py`, `demandes/dossier.py`) ; ces modules-là n'utilisent que celui-ci.
+(`enfants/reservations.py`, `dossiers/documents.py`) ; ces modules-là n'utilisent que celui-ci.
 """
 
 import json

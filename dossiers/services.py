@@ -1,8 +1,8 @@
 """Le dossier annuel : déposer un document, le décider, certifier la fiche ; et ce que les
 réservations demandent au dossier avant d'accepter une famille.
 
-Le dépôt d'un document est aussi une Demande au service : `demandes/dossier.py` appelle ces
-fonctions (les dossiers ne dépendent jamais des demandes). Le service des réservations appelle
+Le dépôt d'un document est aussi une Demande au service : `dossiers/documents.py` appelle ces
+fonctions (celles-ci ne dépendent jamais des demandes). Le service des réservations appelle
 `dossier_bloque_reservation` (documents et certification exigés par la prestation).
 """
 

@@ -5,11 +5,19 @@ seule garde son résultat, pour l'affichage de la grille (`calendrier_affiche`, 
 service des réservations lit les fermetures et les campagnes à jour, dans sa transaction."""
 
 from django.core.cache import caches
-from django.db.models import Q
+from django.db.models import Count, FilteredRelation, Q, Subquery
+from django.db.models.functions import Coalesce
 
 from commun.requetes import compilee
 from enfants.models import Campagne, Enfant, Fermeture, Inscription, Journee, Prestation
 from familles.models import Responsable
+
+
+# Lu à chaque page de la fiche et du planning, et à chaque réservation (enfants/acces.py) :
+# compilée une fois ; l'ORM ordinaire coûtait ~1 ms de processeur de plus par page (banc).
+@compilee
+def enfant_de_la_famille(*, pk, famille_id):
+    return Enfant.objects.filter(pk=pk, famille_id=famille_id).select_related("fiche_sanitaire")
 
 
 @compilee
@@ -36,6 +44,15 @@ def inscriptions_entre(enfant, debut, fin, prestation_id=None):
     return _inscriptions_entre(
         enfant_id=enfant.pk, debut=debut, fin=fin, prestation_id=prestation_id
     )
+
+
+@compilee
+def inscriptions_de_l_enfant(*, pk, famille_id, prestation_id):
+    # `enfant__pk`, `prestation__pk` (même SQL que `enfant_id`, `prestation_id`) : un
+    # identifiant hostile hors des bornes d'un entier donne une liste vide, pas une erreur.
+    return Inscription.objects.filter(
+        enfant__pk=pk, enfant__famille_id=famille_id, prestation__pk=prestation_id
+    ).select_related("enfant", "prestation")
 
 
 @compilee
@@ -162,8 +179,82 @@ def residences(famille_id, campagnes):
     return {c.pk: c.famille_residente(titulaire) for c in campagnes}
 
 
-# Lu à chaque page de la fiche et du planning, et à chaque réservation (enfants/acces.py) :
-# l'ORM ordinaire coûtait ~1 ms de processeur de plus par page du planning (banc).
+# Le service des réservations (enfants/reservations.py) : les places d'un jour, la journée de
+# l'enfant, le rang en liste d'attente, la prestation verrouillée.
+
+
+def _comptes_des_places(prestation_id, jour, jour_semaine):
+    """Les deux comptes de `places_occupees`, en sous-requêtes sur la prestation."""
+    journees = Journee.objects.filter(prestation_id=prestation_id, date=jour)
+    # Sans l'ordre par défaut des modèles : il joindrait les prestations, leurs structures,
+    # les enfants et les familles pour rien.
+    occupees = (
+        journees.filter(etat__in=Journee.ETATS_OCCUPANT_UNE_PLACE)
+        .order_by()
+        .values("prestation")
+        .annotate(nombre=Count("pk"))
+        .values("nombre")
+    )
+    regulieres = (
+        Inscription.objects.filter(
+            prestation_id=prestation_id,
+            date_debut__lte=jour,
+            jours_reguliers__contains=jour_semaine,
+        )
+        .filter(Q(date_fin__isnull=True) | Q(date_fin__gte=jour))
+        .exclude(enfant__in=journees.values("enfant"))
+        .order_by()
+        .values("prestation")
+        .annotate(nombre=Count("enfant", distinct=True))
+        .values("nombre")
+    )
+    return Coalesce(Subquery(occupees), 0), Coalesce(Subquery(regulieres), 0)
+
+
+_CHAMPS_JOURNEE = [champ.attname for champ in Journee._meta.concrete_fields]
+
+
 @compilee
-def enfant_de_la_famille(*, pk, famille_id):
-    return Enfant.objects.filter(pk=pk, famille_id=famille_id).select_related("fiche_sanitaire")
+def places_occupees(*, prestation_id, jour, jour_semaine):
+    """(journées occupant une place, enfants réguliers sans journée) : une requête."""
+    return (
+        Prestation.objects.filter(pk=prestation_id)
+        .order_by()
+        .values_list(*_comptes_des_places(prestation_id, jour, jour_semaine))
+    )
+
+
+@compilee
+def journee_et_comptes(*, enfant_id, prestation_id, jour, jour_semaine):
+    return (
+        Prestation.objects.filter(pk=prestation_id)
+        .annotate(
+            journee=FilteredRelation(
+                "journees", condition=Q(journees__enfant_id=enfant_id, journees__date=jour)
+            )
+        )
+        .order_by()
+        .values_list(
+            *[f"journee__{champ}" for champ in _CHAMPS_JOURNEE],
+            *_comptes_des_places(prestation_id, jour, jour_semaine),
+        )
+    )
+
+
+@compilee
+def en_attente_avant(*, prestation_id, jour, demandee_le, pk):
+    return (
+        Journee.objects.filter(
+            prestation_id=prestation_id, date=jour, etat=Journee.Etat.LISTE_ATTENTE
+        )
+        .filter(Q(demandee_le__lt=demandee_le) | Q(demandee_le=demandee_le, pk__lt=pk))
+        .order_by()
+        .values("prestation")
+        .annotate(nombre=Count("pk"))
+        .values_list("nombre", flat=True)
+    )
+
+
+@compilee
+def prestation_verrouillee(*, pk):
+    return Prestation.objects.select_for_update().filter(pk=pk)

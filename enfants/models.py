@@ -355,7 +355,7 @@ class Journee(models.Model):
         ABSENCE_EN_ATTENTE = "absence_attente", "Absence en cours de traitement"
         LISTE_ATTENTE = "liste_attente", "En liste d'attente"
         # Une demande faite pendant une campagne à attribution équitable : elle attend la
-        # clôture, où les places sont attribuées en une fois (demandes/campagnes.py).
+        # clôture, où les places sont attribuées en une fois (enfants/campagnes.py).
         VOEU = "voeu", "Demande enregistrée (attribution à la clôture)"
 
     ETATS_FACTURES = (Etat.RESERVE, Etat.REGULIER, Etat.PRESENT, Etat.ABSENT_FACTURE)

@@ -311,7 +311,7 @@ def actions_possibles(
 ):
     """Ce qu'une case de la grille peut proposer : {"reserver", "annuler", "absence"}.
 
-    Les mêmes règles que le service des réservations (demandes/reservations.py) : une case
+    Les mêmes règles que le service des réservations (enfants/reservations.py) : une case
     ne propose jamais ce que le service refuserait, sauf le manque de places (la demande va
     alors en liste d'attente) que seule la base connaît. Un jour d'une campagne ne se
     réserve que pendant sa fenêtre (`resident` : la famille habite la collectivité) ; un autre

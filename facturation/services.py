@@ -520,7 +520,7 @@ def crediter_jour(*, enfant, prestation, jour, motif, par=None, date=None):
     encore (absent facturé, absence en attente du service…), son prix est nul, ou des avoirs
     saisis à la main ont déjà crédité la facture au-delà. Le jour facturé garde la ligne
     d'avoir (JourFacture.ligne_avoir) : il n'est crédité qu'une fois, et se facture de
-    nouveau s'il est réservé de nouveau. Les appelants (demandes/reservations.py) l'appellent
+    nouveau s'il est réservé de nouveau. Les appelants (enfants/reservations.py) l'appellent
     après avoir changé la journée, dans leur transaction.
     """
     # Les régies de la prestation d'abord, comme la facturation : une facturation en cours

@@ -1,4 +1,4 @@
 """L'administration de `demandes` : la liste des demandes et leur décision (`demandes`), les
-campagnes de réservation (`campagnes`), les documents du dossier annuel (`dossier`)."""
+documents du dossier annuel, que l'on vérifie en décidant leur demande (`dossier`)."""
 
-from demandes.admin import campagnes, demandes, dossier  # noqa: F401 (enregistrent leurs pages)
+from demandes.admin import demandes, dossier  # noqa: F401 (enregistrent leurs pages)

@@ -19,11 +19,11 @@ from django.utils.safestring import mark_safe
 
 from demandes.admin.dossier import apercu_piece
 from demandes.decisions import refuser_demande, valider_demande
-from demandes.dossier import piece_de
-from demandes.forms.mon_compte import MotifRefusForm
+from demandes.forms import MotifRefusForm
 from demandes.lecture import lignes_de
 from demandes.models import Demande
 from demandes.services import DemandeImpossible
+from dossiers.documents import piece_de
 from dossiers.models import PieceDossier
 from enfants.admin.outils import habilite_donnees_sanitaires
 from familles.admin.outils import VIDE, LectureSeuleMixin, lien_admin

@@ -4,7 +4,8 @@ chacun affiché dans sa page (visionneuse), et sa décision.
 Vérifier un document, c'est décider la demande « Document du dossier » qui le vise : la page
 de la demande montre le document et porte « Valider » / « Refuser », qui passent par le service
 des demandes (valider_demande, refuser_demande) comme pour toute demande. Cette
-administration vit donc dans `demandes`, qui connaît les dossiers (jamais l'inverse).
+administration vit donc dans `demandes`, qui connaît les dossiers : `dossiers` n'utilise les
+demandes que pour en déposer (dossiers/documents.py, Mon dossier).
 """
 
 from django.contrib import admin

@@ -6,8 +6,6 @@ from django.contrib import admin
 from django.contrib.admin.widgets import AdminTimeWidget
 from django.utils.html import format_html
 
-# Le service des réservations est encore dans `demandes` (il rejoindra `enfants`).
-from demandes.reservations import faire_avancer_les_listes
 from enfants import regles
 from enfants.admin.outils import (
     PERMISSION_PRESENCES,
@@ -22,6 +20,7 @@ from enfants.models import (
     Prestation,
     Structure,
 )
+from enfants.reservations import faire_avancer_les_listes
 from familles.admin.outils import VIDE
 
 

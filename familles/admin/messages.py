@@ -19,7 +19,7 @@ from django.utils import timezone
 from familles import services
 from familles.admin.outils import lien_admin
 from familles.fichiers import PieceJointeField
-from familles.forms import ReponseForm
+from familles.forms.messages import ReponseForm
 from familles.models import Famille, Message
 
 

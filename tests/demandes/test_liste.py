@@ -8,8 +8,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils import timezone
 
+from demandes.liste import un_mois_avant
 from demandes.models import Demande
-from demandes.pages import un_mois_avant
 from familles.models import Famille, Responsable
 from tests.outils import texte
 

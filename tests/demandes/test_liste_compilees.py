@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from commun.requetes import Forme
 from demandes.lectures import ONGLETS_LISTE, demandes_recentes
+from demandes.liste import TYPES_COURTS, un_mois_avant
 from demandes.models import Demande
-from demandes.pages import TYPES_COURTS, un_mois_avant
 
 DECIDEES = (Demande.Statut.ACCEPTEE, Demande.Statut.REFUSEE)
 

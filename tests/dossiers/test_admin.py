@@ -10,7 +10,7 @@ from django.contrib.auth.models import Permission
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
-from demandes.dossier import deposer_document
+from dossiers.documents import deposer_document
 from dossiers.models import PieceDossier, TypeDocument
 from portail.groupes import AGENTS, AGENTS_SANITAIRES, creer_groupes
 from tests.dossiers.fabriques import (

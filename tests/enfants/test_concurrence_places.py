@@ -11,8 +11,8 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from demandes.reservations import places_occupees, reserver
 from enfants.models import Journee
+from enfants.reservations import places_occupees, reserver
 from tests.factories import (
     EnfantFactory,
     InscriptionFactory,

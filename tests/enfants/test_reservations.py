@@ -8,14 +8,14 @@ from django.utils import timezone
 
 from demandes.decisions import refuser_demande, retirer_demande, valider_demande
 from demandes.models import Demande
-from demandes.reservations import (
+from enfants.models import Campagne, Fermeture, Journee
+from enfants.reservations import (
     annuler_reservation,
     declarer_absence,
     places_occupees,
     reserver,
     reserver_periode,
 )
-from enfants.models import Campagne, Fermeture, Journee
 from familles.models import Message
 from tests.factories import (
     EnfantFactory,

@@ -18,8 +18,8 @@ from django.utils import timezone
 
 from demandes.decisions import refuser_demande, valider_demande
 from demandes.models import Demande
-from demandes.reservations import annuler_reservation, declarer_absence, reserver
 from enfants.models import Journee
+from enfants.reservations import annuler_reservation, declarer_absence, reserver
 from facturation import services
 from facturation.models import Facture, JourFacture, LigneFacture, Regie
 from tests.factories import (

@@ -9,7 +9,7 @@ import re
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from demandes.campagnes import allouer_campagne
+from enfants.campagnes import allouer_campagne
 from enfants.models import Campagne, Enfant
 from tests.navigateur.conftest import se_connecter
 

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from demandes.dossier import deposer_document
+from dossiers.documents import deposer_document
 from familles.models import Famille, Message
 from tests.dossiers.fabriques import QUOTIENT, semer_types, type_document
 from tests.navigateur.conftest import se_connecter

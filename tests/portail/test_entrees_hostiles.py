@@ -24,16 +24,13 @@ from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
-from demandes import blocs
-from demandes.forms import enfants as fe
-from demandes.forms.dossier import DepotForm
-from demandes.forms.mon_compte import FORMULAIRES as FORMULAIRES_MON_COMPTE
-from demandes.forms.mon_compte import NouveauConjointForm
-from demandes.forms.planning import MotifAbsenceForm, ReservationPeriodeForm
 from demandes.models import Demande
 from demandes.services import SUPPRIMER, creer_demande
 from dossiers.etat import resume_du_dossier
+from dossiers.forms import DepotForm
 from dossiers.models import CertificationAnnuelle, PieceDossier
+from enfants.forms import enfants as fe
+from enfants.forms.planning import MotifAbsenceForm, ReservationPeriodeForm
 from enfants.lectures import prestations_reservables
 from enfants.models import (
     Enfant,
@@ -44,7 +41,10 @@ from enfants.models import (
 )
 from facturation.models import Affectation, Reglement, TransactionEnLigne
 from facturation.views.paiement import PaiementForm
-from familles.forms import MessageForm, ReponseForm
+from familles import blocs
+from familles.forms.messages import MessageForm, ReponseForm
+from familles.forms.mon_compte import FORMULAIRES as FORMULAIRES_MON_COMPTE
+from familles.forms.mon_compte import NouveauConjointForm
 from familles.models import Famille, Message, Responsable, Utilisateur
 from portail.forms import (
     ChangerMotDePasseForm,

@@ -7,7 +7,7 @@ import pytest
 from django.template import Context, Template
 from django.urls import reverse
 
-from demandes.views.enfants import SECTIONS
+from enfants.views.enfants import SECTIONS
 from portail.templatetags.portail import euros
 
 INSECABLE = "\u00a0"

@@ -20,8 +20,8 @@ from django.contrib.sessions.models import Session
 from django.urls import URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from demandes.blocs import BLOCS_FAMILLE, BLOCS_RESPONSABLE
 from dossiers.services import etapes_de_la_famille
+from familles.blocs import BLOCS_FAMILLE, BLOCS_RESPONSABLE
 from familles.models import Document, Responsable
 from tests.dossiers.fabriques import PieceDossierFactory, donner_droits_dossiers, semer_types
 from tests.factories import MOT_DE_PASSE

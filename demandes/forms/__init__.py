@@ -1,1 +1,0 @@
-"""Les formulaires des pages de `demandes`, rangés comme elles (`demandes/views/`)."""

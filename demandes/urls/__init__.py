@@ -1,5 +1,0 @@
-"""Les adresses des pages de `demandes`, rangées comme leurs vues (`demandes/views/`)."""
-
-from demandes.urls import dossier, enfants, mon_compte
-
-urlpatterns = [*mon_compte.urlpatterns, *enfants.urlpatterns, *dossier.urlpatterns]

@@ -1,0 +1,1 @@
+"""Les formulaires des pages de `enfants`, rangés comme elles (`enfants/views/`)."""

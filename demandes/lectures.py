@@ -11,7 +11,6 @@ from django.db.models import Count, Q
 from commun.requetes import compilee
 from demandes.models import Demande
 from enfants.models import Enfant
-from familles.models import Responsable
 
 ONGLETS_LISTE = {
     "compte": ("Mon compte", Demande.TYPES_MON_COMPTE),
@@ -28,13 +27,6 @@ ONGLETS_LISTE = {
 
 
 EN_ATTENTE = Demande.Statut.EN_ATTENTE
-
-
-# Les responsables de la famille, pour « Mon compte » : une lecture de familles/, qui rejoindra
-# familles/lectures.py.
-@compilee
-def responsables(*, famille_id):
-    return Responsable.objects.filter(famille_id=famille_id)
 
 
 @compilee

@@ -5,7 +5,7 @@ from django.db.models import Case, Count, IntegerField, Max, Q, Value, When
 from django.db.models.functions import Coalesce
 
 from commun.requetes import compilee
-from familles.models import Document, Message, Utilisateur
+from familles.models import Document, Message, Responsable, Utilisateur
 
 
 # Lues à chaque page d'un parent connecté (le compte par l'authentification, le compteur par
@@ -66,3 +66,9 @@ def tranche_de_fils(*, famille_id, debut, taille):
 @compilee
 def documents_publies():
     return Document.objects.filter(publie=True)
+
+
+@compilee
+def responsables(*, famille_id):
+    """Les responsables de la famille, pour « Mon compte »."""
+    return Responsable.objects.filter(famille_id=famille_id)

@@ -8,10 +8,11 @@ from dataclasses import dataclass, field
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
-from demandes import lectures
+from demandes import lectures as lectures_demandes
 from demandes.lecture import libelle_champ, valeur_lisible, valeurs_demandees
 from demandes.models import Demande
 from demandes.services import en_json
+from familles import lectures
 from familles.blocs import BLOCS, BLOCS_FAMILLE, BLOCS_RESPONSABLE, quotient_calcule
 from familles.formats import entier_lisible
 from familles.models import Famille, Responsable
@@ -96,7 +97,7 @@ def page_mon_compte(famille, responsable):
     type_responsable = ContentType.objects.get_for_model(Responsable).pk
     type_famille = ContentType.objects.get_for_model(Famille).pk
     sur_responsables, sur_famille, declarations = [], [], []
-    for demande in lectures.demandes_en_attente(famille_id=famille.pk):
+    for demande in lectures_demandes.demandes_en_attente(famille_id=famille.pk):
         if demande.cible_id is None:
             declarations.append(demande)
         elif demande.cible_type_id == type_responsable:

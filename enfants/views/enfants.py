@@ -229,7 +229,7 @@ def _page(request, gabarit, fiche, section, **contexte):
     demande = contexte.get("demande")
     return render(
         request,
-        f"demandes/enfants/{gabarit}.html",
+        f"enfants/{gabarit}.html",
         {
             "onglet": "mes_enfants",
             "enfant": fiche.enfant,
@@ -258,7 +258,7 @@ def mes_enfants(request):
     inscriptions = lectures.inscriptions_en_attente(famille_id=famille_id)
     return render(
         request,
-        "demandes/enfants/mes_enfants.html",
+        "enfants/mes_enfants.html",
         {
             "enfants": lectures.enfants_de_la_famille(famille_id=famille_id),
             "inscriptions": [(d, _inscription(d)) for d in inscriptions],
@@ -272,9 +272,7 @@ def nouvel_enfant(request):
     form = NouvelEnfantForm(_donnees(request), initial={"nom": request.responsable.nom})
     if _demande_traitee(request, form, type=Demande.Type.NOUVEL_ENFANT, modele=Enfant):
         return redirect("mes_enfants")
-    return render(
-        request, "demandes/enfants/nouvel_enfant.html", {"form": form, "onglet": "mes_enfants"}
-    )
+    return render(request, "enfants/nouvel_enfant.html", {"form": form, "onglet": "mes_enfants"})
 
 
 # --- La fiche d'un enfant : Identité, Autorisations ------------------------------------------

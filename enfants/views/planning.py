@@ -78,7 +78,7 @@ def _page(request, gabarit, enfant, **contexte):
     menu = [(libelle, nom_url, cle == "planning") for cle, (libelle, nom_url) in SECTIONS.items()]
     return render(
         request,
-        f"demandes/enfants/{gabarit}.html",
+        f"enfants/{gabarit}.html",
         {
             "onglet": "mes_enfants",
             "enfant": enfant,

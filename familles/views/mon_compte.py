@@ -27,7 +27,9 @@ def _donnees(request):
 def _page_formulaire(request, form, titre, aide, en_attente):
     deja = [(demande, valeurs_demandees(demande)) for demande in en_attente]
     contexte = {"form": form, "titre": titre, "aide": aide, "en_attente": deja}
-    return render(request, "demandes/formulaire.html", {**contexte, "onglet": "mon_compte"})
+    return render(
+        request, "familles/mon_compte_formulaire.html", {**contexte, "onglet": "mon_compte"}
+    )
 
 
 @famille_requise

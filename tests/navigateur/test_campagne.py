@@ -6,6 +6,7 @@ chaque moment dans captures/ ; axe-core sur chacun."""
 import datetime
 import re
 
+from django.core.cache import caches
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -20,6 +21,12 @@ def ouvrir_fevrier(page, live_server, campagne):
         f"{live_server.url}/mes-enfants/{lucas.pk}/planning/?mois={campagne.date_debut:%Y-%m}"
     )
     expect(page.get_by_role("heading", name=re.compile("^Planning"))).to_be_visible()
+
+
+def une_minute_plus_tard():
+    """La grille relit les campagnes du mois au plus tard une minute après un changement
+    (enfants.lectures.calendrier_affiche) : le test, qui change les dates, n'attend pas."""
+    caches["affichage"].clear()
 
 
 def ligne_vacances(page):
@@ -55,6 +62,7 @@ def test_la_grille_avant_pendant_et_apres_l_attribution(
     Campagne.objects.filter(pk=campagne.pk).update(
         ouverture_residents=None, ouverture=maintenant - datetime.timedelta(hours=1)
     )
+    une_minute_plus_tard()
     ouvrir_fevrier(page, live_server, campagne)
     expect(annonce).to_contain_text("Rien ne presse")
     case = ligne_vacances(page).locator(f'a[href$="/{premier_jour.isoformat()}/"]')
@@ -71,6 +79,7 @@ def test_la_grille_avant_pendant_et_apres_l_attribution(
         ouverture=maintenant - datetime.timedelta(days=2),
         cloture=maintenant - datetime.timedelta(minutes=1),
     )
+    une_minute_plus_tard()
     attribution = allouer_campagne(Campagne.objects.get(pk=campagne.pk))
     assert attribution.accordees == 1
     ouvrir_fevrier(page, live_server, campagne)

@@ -725,3 +725,15 @@ def transmettre_impayes(*, au, par=None, numero_ormc=None, factures=None):
             )
         )
     return rapport
+
+
+def transmettre_les_impayes_du_jour(*, au):
+    """Les régies dont `au` est le jour de transmission (Regie.jour_transmission_impayes)
+    transmettent chacune leurs impayés échus (`transmettre_impayes`, un ORMC par régie) ; rend
+    [(régie, RapportTransmission)]. Les autres jours, rien ; une seconde fois le même jour,
+    plus rien n'est à transmettre (une facture transmise est soldée)."""
+    return [
+        (regie, transmettre_impayes(au=au, factures=Facture.objects.filter(regie=regie)))
+        for regie in Regie.objects.filter(jour_transmission_impayes__isnull=False).order_by("nom")
+        if regie.transmet_les_impayes_le(au)
+    ]

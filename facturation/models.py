@@ -389,6 +389,26 @@ class Facture(models.Model):
         return f"{genre} : {self.periode_debut:%d/%m/%Y} - {self.periode_fin:%d/%m/%Y}"
 
 
+class RappelEcheance(models.Model):
+    """Le rappel envoyé aux responsables d'une facture impayée quelques jours avant son
+    échéance (facturation/rappels.py) : un seul par facture."""
+
+    facture = models.OneToOneField(
+        Facture, on_delete=models.CASCADE, related_name="rappel_echeance", verbose_name="facture"
+    )
+    envoye_le = models.DateTimeField("envoyé le", default=timezone.now)
+    destinataires = models.PositiveSmallIntegerField(
+        "courriels envoyés", default=0, help_text="Aucun : pas de responsable qui les accepte."
+    )
+
+    class Meta:
+        verbose_name = "rappel d'échéance"
+        verbose_name_plural = "rappels d'échéance"
+
+    def __str__(self):
+        return f"Rappel de la facture {self.facture.numero}"
+
+
 class LigneFacture(models.Model):
     facture = models.ForeignKey(
         Facture, on_delete=models.CASCADE, related_name="lignes", verbose_name="facture"

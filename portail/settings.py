@@ -247,6 +247,10 @@ POST_OFFICE = {
     "MESSAGE_ID_ENABLED": True,
 }
 COURRIELS_ATTENTE_MAX = timedelta(hours=env.int("COURRIELS_ATTENTE_MAX_HEURES", default=4))
+# Les rappels par courriel (`manage.py rappeler_echeances`, chaque matin) : une facture impayée
+# tant de jours avant son échéance, un document du dossier tant de jours avant son expiration.
+RAPPEL_ECHEANCE_JOURS = env.int("RAPPEL_ECHEANCE_JOURS", default=5)
+RAPPEL_DOCUMENT_JOURS = env.int("RAPPEL_DOCUMENT_JOURS", default=30)
 # Le verrou qui garde un seul envoyeur par machine (PostgreSQL en garde un seul en tout).
 COURRIELS_VERROU = env(
     "COURRIELS_VERROU", default=str(Path(tempfile.gettempdir()) / "portail-courriels.lock")

@@ -12,6 +12,8 @@ qu'aux superutilisateurs : les agents voient à qui, quoi, quand et comment l'en
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import OuterRef, Subquery
+from django.template.loader import render_to_string
+from django.utils import formats, timezone
 from django.utils.text import Truncator
 from post_office import admin as post_office_admin
 from post_office.models import STATUS, Attachment, Email, EmailTemplate, Log
@@ -23,39 +25,18 @@ for modele in (Email, Log, EmailTemplate, Attachment):
         admin.site.unregister(modele)
 
 
-class EssaisInline(admin.TabularInline):
-    model = Log
-    fields = readonly_fields = ("date", "status", "exception_type", "message")
-    ordering = ("-date", "-pk")
-    extra = 0
-    can_delete = False
-    verbose_name = "essai d'envoi"
-    verbose_name_plural = "essais d'envoi (le plus récent d'abord)"
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Email)
 class CourrielAdmin(post_office_admin.EmailAdmin):
-    list_display = (
-        "destinataires",
-        "objet",
-        "etat",
-        "ecrit_le",
-        "nouveaux_essais",
-        "prochain_essai",
-        "derniere_erreur",
-    )
+    list_display = ("destinataires", "objet", "etat", "ecrit_le", "derniere_erreur")
     list_display_links = ("destinataires", "objet")
     list_filter = ("status",)
     search_fields = ("to", "subject")
     ordering = ("-created", "-pk")
-    inlines = [EssaisInline]
+    inlines = []  # les essais : le champ « essais d'envoi », rendu par son gabarit
     actions = ["reessayer"]
+    # Le formulaire de Django, sans le bouton « Resend » de post_office (qui passe outre la
+    # file) : le renvoi se fait par l'action « Réessayer maintenant ».
+    change_form_template = "admin/change_form.html"
     list_per_page = 50
     readonly_fields = (
         "destinataires",
@@ -66,6 +47,7 @@ class CourrielAdmin(post_office_admin.EmailAdmin):
         "nouveaux_essais",
         "prochain_essai",
         "pieces_jointes",
+        "essais",
         "texte",
     )
 
@@ -80,6 +62,10 @@ class CourrielAdmin(post_office_admin.EmailAdmin):
             .prefetch_related("attachments")
         )
 
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {"title": "La file d'envoi des courriels", **(extra_context or {})}
+        return super().changelist_view(request, extra_context)
+
     def get_fieldsets(self, request, obj=None):
         champs = [
             "destinataires",
@@ -90,6 +76,7 @@ class CourrielAdmin(post_office_admin.EmailAdmin):
             "nouveaux_essais",
             "prochain_essai",
             "pieces_jointes",
+            "essais",
         ]
         if request.user.is_superuser:
             champs.append("texte")
@@ -128,15 +115,21 @@ class CourrielAdmin(post_office_admin.EmailAdmin):
 
     @admin.display(description="état", ordering="status")
     def etat(self, obj):
-        return obj.get_status_display() or "—"
+        """« à réessayer le 07/12/2026 à 21:29 », « en échec après 13 essais »…"""
+        etat = obj.get_status_display() or "—"
+        if obj.status == STATUS.requeued and obj.scheduled_time:
+            return f"{etat} le {_instant(obj.scheduled_time)}"
+        if obj.status == STATUS.failed:
+            return f"{etat} après {(obj.number_of_retries or 0) + 1} essai(s)"
+        return etat
 
     @admin.display(description="écrit le", ordering="created")
     def ecrit_le(self, obj):
-        return obj.created
+        return _instant(obj.created)
 
     @admin.display(description="mis à jour le", ordering="last_updated")
     def mis_a_jour_le(self, obj):
-        return obj.last_updated
+        return _instant(obj.last_updated)
 
     @admin.display(description="nouveaux essais", ordering="number_of_retries")
     def nouveaux_essais(self, obj):
@@ -145,8 +138,14 @@ class CourrielAdmin(post_office_admin.EmailAdmin):
     @admin.display(description="prochain essai", ordering="scheduled_time")
     def prochain_essai(self, obj):
         if obj.status in (STATUS.queued, STATUS.requeued):
-            return obj.scheduled_time or "au prochain envoi"
+            return _instant(obj.scheduled_time) if obj.scheduled_time else "au prochain envoi"
         return "—"
+
+    @admin.display(description="essais d'envoi")
+    def essais(self, obj):
+        return render_to_string(
+            "admin/courriels/_essais.html", {"essais": obj.logs.order_by("-date", "-pk")}
+        )
 
     @admin.display(description="dernière erreur")
     def derniere_erreur(self, obj):
@@ -182,3 +181,8 @@ class CourrielAdmin(post_office_admin.EmailAdmin):
             "(chaque minute). Les courriels déjà envoyés ne repartent pas.",
             messages.SUCCESS,
         )
+
+
+def _instant(moment):
+    """« 07/12/2026 à 21:29 », à l'heure de Paris."""
+    return formats.date_format(timezone.localtime(moment), "d/m/Y à H:i")

@@ -109,8 +109,10 @@ def envoyer_la_file(*, fichier_verrou=None):
         bilan.prochain_essai = prochain_essai()
     if bilan.a_reessayer or bilan.en_echec:
         logger.warning("%s", bilan)
-    else:
+    elif bilan.envoyes:
         logger.info("%s", bilan)
+    else:  # chaque minute sans rien à envoyer : pas une ligne de plus au journal
+        logger.debug("%s", bilan)
     return bilan
 
 

@@ -386,7 +386,8 @@ def rapprocher_paiements(*, maintenant=None):
             continue
         par_statut[transaction.statut] = par_statut.get(transaction.statut, 0) + 1
     rapprochement = Rapprochement(par_statut=par_statut, erreurs=erreurs)
-    logger.info("%s", rapprochement)
+    # Toutes les dix minutes sans rien à rapprocher : pas une ligne de plus au journal.
+    logger.log(logging.INFO if rapprochement.demandees else logging.DEBUG, "%s", rapprochement)
     return rapprochement
 
 

@@ -233,7 +233,7 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # avec l'erreur (administration : Courriels). Un seul envoi à la fois : courriels/envoi.py.
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
-EMAIL_TIMEOUT = EMAIL_CONFIG.get("EMAIL_TIMEOUT", 30)  # secondes, par connexion SMTP
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)  # secondes d'attente du serveur SMTP
 EMAIL_BACKEND = "post_office.EmailBackend"
 POST_OFFICE = {
     "BACKENDS": {"default": EMAIL_CONFIG["EMAIL_BACKEND"]},

@@ -173,7 +173,8 @@ def test_un_delai_qui_double_ne_depasse_pas_le_plafond(settings):
     assert minutes == [5, 10, 20, 40, 80, 160, 240, 240]
 
 
-def test_une_piece_jointe_traverse_la_file_intacte(db, settings, file_courriels):
+def test_une_piece_jointe_traverse_la_file_intacte(db, settings, file_courriels, tmp_path):
+    settings.MEDIA_ROOT = tmp_path  # post_office y range les pièces jointes en attente
     pdf = b"%PDF-1.4\n" + bytes(range(256)) * 40 + b"\n%%EOF\n"
     with ServeurSmtp() as serveur:
         regler_smtp(settings, serveur.port)
@@ -184,6 +185,7 @@ def test_une_piece_jointe_traverse_la_file_intacte(db, settings, file_courriels)
         courriel.attach("lisez-moi.txt", "Réglez avant le 31/12.", "text/plain")
         courriel.send()
         assert Email.objects.get().attachments.count() == 2
+        assert len(list((tmp_path / "post_office_attachments").rglob("*.*"))) == 2
 
         assert file_courriels().envoyes == 1
 

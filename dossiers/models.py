@@ -210,6 +210,14 @@ class PieceDossier(models.Model):
     )
     decidee_le = models.DateTimeField("vérifié le", null=True, blank=True)
     motif_refus = models.TextField("motif du refus", blank=True)
+    rappel_expiration_le = models.DateTimeField(
+        "rappel avant expiration envoyé le",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Le courriel qui invite la famille à déposer le document suivant "
+        "(dossiers/rappels.py), envoyé une fois.",
+    )
 
     class Meta:
         verbose_name = "document déposé"

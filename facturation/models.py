@@ -1,9 +1,10 @@
+import calendar
 import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
@@ -62,6 +63,17 @@ class Regie(models.Model):
     payfip_numcli = models.CharField(
         "numéro client PayFiP", max_length=6, blank=True, help_text="Fourni par la DGFiP."
     )
+    jour_transmission_impayes = models.PositiveSmallIntegerField(
+        "jour de transmission des impayés",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(31)],
+        help_text=(
+            "Le jour du mois où les factures impayées échues sont transmises d'elles-mêmes au "
+            "Trésor public (le dernier jour d'un mois plus court). Vide : la régie les "
+            "transmet elle-même."
+        ),
+    )
     dernier_numero_facture = models.PositiveIntegerField(
         "dernier numéro de facture", default=0, editable=False
     )
@@ -76,6 +88,14 @@ class Regie(models.Model):
 
     def __str__(self):
         return self.nom
+
+    def transmet_les_impayes_le(self, jour):
+        """Vrai si `jour` est le jour du mois où la régie transmet ses impayés (son
+        jour_transmission_impayes, ou le dernier du mois quand le mois est plus court)."""
+        if not self.jour_transmission_impayes:
+            return False
+        dernier = calendar.monthrange(jour.year, jour.month)[1]
+        return jour.day == min(self.jour_transmission_impayes, dernier)
 
     def raison_de_ne_pas_facturer(self, debut, fin, aujourdhui):
         """Pourquoi la période du `debut` à la `fin` ne se facture pas encore le jour
@@ -369,6 +389,26 @@ class Facture(models.Model):
         return f"{genre} : {self.periode_debut:%d/%m/%Y} - {self.periode_fin:%d/%m/%Y}"
 
 
+class RappelEcheance(models.Model):
+    """Le rappel envoyé aux responsables d'une facture impayée quelques jours avant son
+    échéance (facturation/rappels.py) : un seul par facture."""
+
+    facture = models.OneToOneField(
+        Facture, on_delete=models.CASCADE, related_name="rappel_echeance", verbose_name="facture"
+    )
+    envoye_le = models.DateTimeField("envoyé le", default=timezone.now)
+    destinataires = models.PositiveSmallIntegerField(
+        "courriels envoyés", default=0, help_text="Aucun : pas de responsable qui les accepte."
+    )
+
+    class Meta:
+        verbose_name = "rappel d'échéance"
+        verbose_name_plural = "rappels d'échéance"
+
+    def __str__(self):
+        return f"Rappel de la facture {self.facture.numero}"
+
+
 class LigneFacture(models.Model):
     facture = models.ForeignKey(
         Facture, on_delete=models.CASCADE, related_name="lignes", verbose_name="facture"
@@ -621,6 +661,24 @@ class TransactionEnLigne(models.Model):
             *self.historique,
             {"statut": statut, "date": timezone.now().isoformat(), "detail": detail},
         ]
+
+
+class OperationSimulee(models.Model):
+    """Ce que le simulateur de PayFiP (facturation/simulateur_payfip.py) retient d'une
+    opération : le choix du parent, que PayFiP garde de même et redit à qui le lui demande
+    (le rapprochement des paiements restés en cours). Démonstration et tests seulement."""
+
+    reference = models.CharField("référence de la transaction", max_length=32, unique=True)
+    statut = models.CharField("statut", max_length=10, choices=TransactionEnLigne.Statut)
+    montant = montant_field("montant")
+    date = models.DateTimeField("choisi le", default=timezone.now)
+
+    class Meta:
+        verbose_name = "opération du simulateur PayFiP"
+        verbose_name_plural = "opérations du simulateur PayFiP"
+
+    def __str__(self):
+        return f"{self.reference} — {self.get_statut_display()}"
 
 
 # --- Les trop-perçus -------------------------------------------------------------------------

@@ -16,9 +16,15 @@ Un paiement commencé puis laissé sans réponse ne bloque pas la facture : la p
 dit, et recommencer (en le confirmant) clôt la transaction précédente (« abandonnée ») ; si
 PayFiP la confirme malgré tout, la règle ci-dessus s'applique.
 
-Une passerelle a deux méthodes :
+Une notification perdue (le portail injoignable à ce moment, le parent qui ferme son navigateur
+avant le retour) ne laisse pas la transaction « en cours » : `rapprocher_paiements` (commande du
+même nom, toutes les dix minutes) demande à la passerelle ce que sont devenues celles qui le
+sont depuis plus de 20 minutes, et applique sa réponse comme une notification.
+
+Une passerelle a trois méthodes :
 - `demarrer(transaction, *, url_notification, url_retour)` → (idop, adresse où envoyer le parent) ;
-- `verifier(donnees)` → une `Verification` (statut, montant, idop), ou `ReponseInvalide`.
+- `verifier(donnees)` → une `Verification` (statut, montant, idop), ou `ReponseInvalide` ;
+- `consulter(transaction)` → la `Verification` de ce qu'elle sait de la transaction.
 """
 
 import datetime
@@ -81,9 +87,10 @@ class Verification:
     detail: str = ""
 
 
-def passerelle():
-    """La passerelle choisie par settings.PAYFIP_BACKEND."""
-    return import_string(PASSERELLES[settings.PAYFIP_BACKEND])()
+def passerelle(nom=None):
+    """La passerelle `nom` (« simulateur », « payfip_ws »), par défaut celle que choisit
+    settings.PAYFIP_BACKEND."""
+    return import_string(PASSERELLES[nom or settings.PAYFIP_BACKEND])()
 
 
 # --- Ce qui se paie --------------------------------------------------------------------------
@@ -244,6 +251,15 @@ def confirmer_paiement(*, reference, donnees):
     """
     transaction = TransactionEnLigne.objects.get(reference=reference)
     verification = passerelle().verifier(donnees)  # hors verrou : un appel réseau
+    return appliquer_verification(transaction=transaction, verification=verification)
+
+
+def appliquer_verification(*, transaction, verification):
+    """Applique à la transaction ce que la passerelle en a confirmé (`verification`) : un
+    paiement confirmé fait son règlement, une fois ; une transaction close ne change plus que
+    pour « payée ». Rend la transaction à jour ; lève ReponseInvalide si la réponse ne lui
+    correspond pas (idop, montant)."""
+    reference = transaction.reference
     trop_percu = None
     with db_transaction.atomic():
         # La facture d'abord, puis la transaction : l'ordre de commencer_paiement (pas
@@ -316,6 +332,84 @@ def _enregistrer_le_reglement(transaction, verification):
     return reglement, enregistrer_trop_percu(
         reglement=reglement, facture=facture, montant=excedent, reste_a_payer=part
     )
+
+
+# --- Le rapprochement des paiements restés en cours -----------------------------------------
+
+
+@dataclass
+class Rapprochement:
+    """Ce qu'un rapprochement a trouvé : le nombre de transactions par statut après réponse de
+    la passerelle, et celles dont la réponse n'a pas pu être lue (réessayées la fois suivante)."""
+
+    par_statut: dict
+    erreurs: int = 0
+
+    @property
+    def demandees(self):
+        return sum(self.par_statut.values()) + self.erreurs
+
+    def __str__(self):
+        if not self.demandees:
+            return "Paiements en ligne : aucune transaction en cours depuis plus de 20 minutes."
+        nombres = ", ".join(
+            f"{self.par_statut.get(statut, 0)} {libelle.lower()}"
+            for statut, libelle in Statut.choices
+        )
+        return (
+            f"Paiements en ligne : {self.demandees} transaction(s) en cours depuis plus de 20 "
+            f"minutes demandée(s) à la passerelle : {nombres} ; {self.erreurs} erreur(s)."
+        )
+
+
+def rapprocher_paiements(*, maintenant=None):
+    """Demande à leur passerelle ce que sont devenues les transactions « en cours » depuis plus
+    de DUREE_EN_COURS (la notification ne l'a pas dit) et applique sa réponse comme une
+    notification (`appliquer_verification`) : un paiement confirmé fait son règlement, une
+    seule fois, même si la notification arrive ensuite ; une transaction refusée, abandonnée
+    ou expirée est close ; une transaction que la passerelle dit encore en cours le reste, et
+    sera redemandée. Une réponse illisible ou une passerelle injoignable est notée au journal
+    et laisse la transaction pour la fois suivante. Rend un Rapprochement."""
+    maintenant = maintenant or timezone.now()
+    par_statut, erreurs = {}, 0
+    a_demander = TransactionEnLigne.objects.filter(
+        statut=Statut.EN_COURS, date_creation__lte=maintenant - DUREE_EN_COURS
+    ).order_by("date_creation", "pk")
+    for transaction in a_demander:
+        try:
+            transaction = _rapprocher(transaction)
+        except Exception:  # une transaction ne bloque pas les autres ; le journal le dit
+            logger.exception(
+                "Paiement en ligne %s : rapprochement impossible", transaction.reference
+            )
+            erreurs += 1
+            continue
+        par_statut[transaction.statut] = par_statut.get(transaction.statut, 0) + 1
+    rapprochement = Rapprochement(par_statut=par_statut, erreurs=erreurs)
+    # Toutes les dix minutes sans rien à rapprocher : pas une ligne de plus au journal.
+    logger.log(logging.INFO if rapprochement.demandees else logging.DEBUG, "%s", rapprochement)
+    return rapprochement
+
+
+def _rapprocher(transaction):
+    if not transaction.idop:
+        # La passerelle n'a jamais donné d'idop : le parent n'est pas allé payer.
+        with db_transaction.atomic():
+            transaction = TransactionEnLigne.objects.select_for_update().get(pk=transaction.pk)
+            if transaction.statut == Statut.EN_COURS and not transaction.idop:
+                transaction.noter(Statut.EXPIREE, "aucun identifiant de la passerelle")
+                transaction.save(update_fields=["statut", "historique", "date_modification"])
+        return transaction
+    nom = transaction.passerelle if transaction.passerelle in PASSERELLES else None
+    verification = passerelle(nom).consulter(transaction)  # hors verrou : un appel réseau
+    transaction = appliquer_verification(transaction=transaction, verification=verification)
+    logger.info(
+        "Paiement en ligne %s rapproché : %s (%s)",
+        transaction.reference,
+        transaction.statut,
+        verification.detail,
+    )
+    return transaction
 
 
 # --- Les trop-perçus -------------------------------------------------------------------------
@@ -438,6 +532,26 @@ class PasserellePayfip:
             reponse = self._payment().response(f"idop={idop}")
         except eopayment.PaymentException as erreur:
             raise ReponseInvalide(f"PayFiP refuse l'idop {idop!r} : {erreur}") from erreur
+        return self._verification(reponse, idop)
+
+    def consulter(self, transaction):
+        """PayFiP dit où en est l'idop ; d'après l'heure de la transaction, eopayment lit « en
+        cours » ou « expirée » dans une opération que PayFiP ne connaît pas (encore)."""
+        import eopayment
+
+        try:
+            reponse = self._payment().payment_status(
+                transaction.idop, transaction_date=transaction.date_creation
+            )
+        except eopayment.PaymentException as erreur:
+            raise ReponseInvalide(
+                f"PayFiP refuse l'idop {transaction.idop!r} : {erreur}"
+            ) from erreur
+        return self._verification(reponse, transaction.idop)
+
+    def _verification(self, reponse, idop):
+        import eopayment
+
         noms = {getattr(eopayment, nom): nom for nom in self.STATUTS}
         statut = self.STATUTS.get(noms.get(reponse.result))
         if statut is None:

@@ -338,20 +338,26 @@ def facturer_periode(
 
 
 def _apres_emission(factures, *, produire_pdf=True, annoncer=True):
-    """Le PDF archivé puis le courriel de chaque nouvelle pièce, une fois la transaction
-    validée (le rendu est long : il ne garde pas la régie verrouillée)."""
+    """Le courriel de chaque nouvelle pièce, écrit dans la file d'envoi par la transaction qui
+    l'émet (il part avec elle, ou pas du tout) ; son PDF archivé une fois la transaction
+    validée (le rendu est long : il ne garde pas la régie verrouillée ; la page du PDF
+    l'archive d'elle-même s'il n'est pas encore prêt)."""
     ids = [facture.pk for facture in factures]
+    if annoncer:
+        for facture in (
+            Facture.objects.filter(pk__in=ids)
+            .select_related("famille", "regie")
+            .prefetch_related("famille__responsables")
+        ):
+            annoncer_facture(facture=facture)
 
     def apres():
         from facturation import pdf
 
         for facture in Facture.objects.filter(pk__in=ids).select_related("famille", "regie"):
-            if produire_pdf:
-                pdf.archiver_pdf(facture=facture)
-            if annoncer:
-                annoncer_facture(facture=facture)
+            pdf.archiver_pdf(facture=facture)
 
-    if produire_pdf or annoncer:
+    if produire_pdf:
         transaction.on_commit(apres)
 
 
@@ -513,8 +519,8 @@ def crediter_jour(*, enfant, prestation, jour, motif, par=None, date=None):
 
     Le crédit est un avoir (et non une ligne négative sur la facture suivante) : il est émis
     aussitôt, numéroté dans la suite de la régie, figure au relevé de compte comme un crédit
-    et diminue le reste à payer de la facture corrigée. Son PDF et son courriel partent à la
-    validation de la transaction (_apres_emission).
+    et diminue le reste à payer de la facture corrigée. Son courriel entre dans la file
+    d'envoi avec la transaction, son PDF est archivé à sa validation (_apres_emission).
 
     Rien à créditer : le jour n'a pas été facturé (ou l'est déjà crédité), il se facture
     encore (absent facturé, absence en attente du service…), son prix est nul, ou des avoirs
@@ -719,3 +725,15 @@ def transmettre_impayes(*, au, par=None, numero_ormc=None, factures=None):
             )
         )
     return rapport
+
+
+def transmettre_les_impayes_du_jour(*, au):
+    """Les régies dont `au` est le jour de transmission (Regie.jour_transmission_impayes)
+    transmettent chacune leurs impayés échus (`transmettre_impayes`, un ORMC par régie) ; rend
+    [(régie, RapportTransmission)]. Les autres jours, rien ; une seconde fois le même jour,
+    plus rien n'est à transmettre (une facture transmise est soldée)."""
+    return [
+        (regie, transmettre_impayes(au=au, factures=Facture.objects.filter(regie=regie)))
+        for regie in Regie.objects.filter(jour_transmission_impayes__isnull=False).order_by("nom")
+        if regie.transmet_les_impayes_le(au)
+    ]

@@ -9,9 +9,15 @@ L'idop est un jeton signé (django.core.signing) qui porte la demande, puis le r
 passerelle ». Comme celui de PayFiP, un idop ne sert qu'une fois : la page d'une opération dont
 la transaction n'est plus « en cours » (payée, refusée, abandonnée, remplacée par un nouveau
 paiement) dit qu'elle est terminée et ne notifie rien. Le simulateur lit pour cela la
-TransactionEnLigne par sa référence : il n'a pas d'autre mémoire.
+TransactionEnLigne par sa référence.
+
+Comme PayFiP, il retient le choix du parent (OperationSimulee) avant de notifier le portail :
+interrogé plus tard sur une transaction (`consulter`, le rapprochement des paiements restés en
+cours), il redit ce choix, même si sa notification s'est perdue ; sans choix, l'opération est
+« en cours » pendant la validité d'un idop de PayFiP (15 minutes), « expirée » ensuite.
 """
 
+import datetime
 from decimal import Decimal
 from urllib.parse import urlencode, urlsplit
 
@@ -21,9 +27,10 @@ from django.core import signing
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import Resolver404, resolve, reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from facturation.models import TransactionEnLigne
+from facturation.models import OperationSimulee, TransactionEnLigne
 
 SEL = "facturation.simulateur_payfip"
 Statut = TransactionEnLigne.Statut
@@ -33,6 +40,8 @@ RESULTATS = {
     "refuser": Statut.REFUSEE,
     "abandonner": Statut.ABANDONNEE,
 }
+# Un idop de PayFiP vaut 15 minutes : une opération sans choix du parent a expiré ensuite.
+VALIDITE_IDOP = datetime.timedelta(minutes=15)
 
 
 def signer(donnees):
@@ -71,6 +80,26 @@ class PasserelleSimulateur:
             montant=montant,
             reference_passerelle=f"SIMUL-{resultat.get('ref', '')[:12]}",
             detail=f"simulateur : {statut}",
+        )
+
+    def consulter(self, transaction):
+        from facturation.paiement import Verification
+
+        operation = OperationSimulee.objects.filter(reference=transaction.reference).first()
+        if operation is None:
+            expiree = timezone.now() - transaction.date_creation >= VALIDITE_IDOP
+            statut = Statut.EXPIREE if expiree else Statut.EN_COURS
+            return Verification(
+                statut=statut,
+                idop=transaction.idop,
+                detail=f"simulateur : {statut}, aucun choix du parent",
+            )
+        return Verification(
+            statut=operation.statut,
+            idop=transaction.idop,
+            montant=operation.montant,
+            reference_passerelle=f"SIMUL-{transaction.reference[:12]}",
+            detail=f"simulateur : {operation.statut} (consulté)",
         )
 
 
@@ -116,13 +145,21 @@ def simulateur(request):
     demande = _demande(idop)
     if not _en_cours(demande):
         return _terminee(request, demande)
+    statut = RESULTATS[form.cleaned_data["choix"]]
+    # Retenu d'abord, comme PayFiP : le choix vaut même si la notification se perd.
+    _, retenue = OperationSimulee.objects.get_or_create(
+        reference=demande["ref"],
+        defaults={"statut": statut, "montant": Decimal(demande["montant"])},
+    )
+    if not retenue:  # deux envois du même choix : le premier compte
+        return _terminee(request, demande)
     reponse = signer(
         {
             "idop": idop,
             "ref": demande["ref"],
             "refdet": demande["refdet"],
             "montant": demande["montant"],
-            "statut": RESULTATS[form.cleaned_data["choix"]],
+            "statut": statut,
         }
     )
     notifier(demande["notif"], {"idop": reponse})
@@ -130,10 +167,12 @@ def simulateur(request):
 
 
 def _en_cours(demande):
-    """L'opération attend-elle encore le choix du parent ? (sa transaction est « en cours »)"""
-    return TransactionEnLigne.objects.filter(
-        reference=demande["ref"], statut=Statut.EN_COURS
-    ).exists()
+    """L'opération attend-elle encore le choix du parent ? (sa transaction est « en cours » et
+    le parent n'a pas encore choisi : un idop ne sert qu'une fois)"""
+    return (
+        TransactionEnLigne.objects.filter(reference=demande["ref"], statut=Statut.EN_COURS).exists()
+        and not OperationSimulee.objects.filter(reference=demande["ref"]).exists()
+    )
 
 
 def _terminee(request, demande):

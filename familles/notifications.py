@@ -5,6 +5,10 @@ Chaque courriel part en texte et en HTML, tiré de `templates/courriels/<gabarit
 (la mise en page commune `_base.html`, la signature du service `_signature.txt`). Seule la
 réinitialisation du mot de passe (portail/views.py) part sans regarder l'autorisation : on la
 demande soi-même.
+
+Aucun courriel ne part d'ici vers le serveur SMTP : le backend de Django (EMAIL_BACKEND) est
+la file d'envoi de post_office, qui les écrit en base dans la transaction de l'opération qui
+les cause ; `manage.py envoyer_courriels` les envoie ensuite (courriels/envoi.py).
 """
 
 from django.conf import settings
@@ -31,9 +35,9 @@ def destinataires(famille):
 
 
 def envoyer_courriel(*, adresses, sujet, gabarit, contexte):
-    """Un courriel par adresse (texte et HTML), après la validation de la transaction : deux
-    parents séparés ne voient pas l'adresse l'un de l'autre, et rien ne part d'une écriture
-    annulée."""
+    """Un courriel par adresse (texte et HTML), écrit dans la file d'envoi par la transaction
+    en cours : deux parents séparés ne voient pas l'adresse l'un de l'autre, rien ne part
+    d'une écriture annulée, et rien ne se perd si le serveur SMTP est en panne."""
     if not adresses:
         return
     contexte = {
@@ -45,15 +49,13 @@ def envoyer_courriel(*, adresses, sujet, gabarit, contexte):
     texte = render_to_string(f"courriels/{gabarit}.txt", contexte)
     html = render_to_string(f"courriels/{gabarit}.html", contexte)
 
-    def envoyer():
-        courriels = []
-        for adresse in adresses:
-            courriel = EmailMultiAlternatives(sujet, texte, to=[adresse])
-            courriel.attach_alternative(html, "text/html")
-            courriels.append(courriel)
+    courriels = []
+    for adresse in adresses:
+        courriel = EmailMultiAlternatives(sujet, texte, to=[adresse])
+        courriel.attach_alternative(html, "text/html")
+        courriels.append(courriel)
+    with transaction.atomic():
         get_connection().send_messages(courriels)
-
-    transaction.on_commit(envoyer)
 
 
 def notifier_famille(

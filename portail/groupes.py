@@ -48,6 +48,9 @@ PERMISSIONS = {
         "dossiers.exigencedossier": (*CONSULTER_ET_SAISIR, SUPPRIMER),
         "dossiers.piecedossier": (VOIR,),
         "dossiers.certificationannuelle": (VOIR,),
+        # La file d'envoi des courriels : voir chaque courriel et ses essais ; « modifier » ne
+        # sert qu'à réessayer ceux qui ont échoué (courriels/admin.py).
+        "post_office.email": (VOIR, MODIFIER),
     },
     # Les données de santé (RGPD art. 9), en plus du groupe des agents.
     AGENTS_SANITAIRES: {

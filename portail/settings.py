@@ -5,6 +5,7 @@ Sans rien configurer, le portail tourne en démonstration sur un fichier SQLite.
 """
 
 import sys
+import tempfile
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -53,6 +54,9 @@ INSTALLED_APPS = [
     "facturation",
     "demandes",
     "dossiers",
+    # La file d'envoi des courriels et sa page d'administration (courriels/).
+    "post_office",
+    "courriels",
 ]
 
 MIDDLEWARE = [
@@ -220,9 +224,37 @@ STORAGES = {
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-# Courriel : la console en démonstration, SMTP en production (EMAIL_URL=smtp+tls://…)
+# Courriel : chaque courriel est écrit dans la file d'envoi (django-post-office) par la
+# transaction qui le cause (rien ne part d'une écriture annulée), puis remis au transport
+# d'EMAIL_URL par `manage.py envoyer_courriels`, lancé chaque minute (deploy/systemd) : la
+# console en démonstration, SMTP en production (EMAIL_URL=smtp+tls://…). Un envoi refusé
+# (serveur SMTP en panne) est réessayé à 5, 10, 20, 40… minutes d'intervalle (au plus
+# COURRIELS_ATTENTE_MAX entre deux essais), COURRIELS_ESSAIS fois, puis marqué « en échec »
+# avec l'erreur (administration : Courriels). Un seul envoi à la fois : courriels/envoi.py.
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)  # secondes d'attente du serveur SMTP
+EMAIL_BACKEND = "post_office.EmailBackend"
+POST_OFFICE = {
+    "BACKENDS": {"default": EMAIL_CONFIG["EMAIL_BACKEND"]},
+    "DEFAULT_PRIORITY": "medium",
+    "MAX_RETRIES": env.int("COURRIELS_ESSAIS", default=12),
+    # Le premier délai ; chaque nouvel essai double le précédent (courriels/envoi.py).
+    "RETRY_INTERVAL": timedelta(minutes=5),
+    "BATCH_SIZE": 100,
+    "THREADS_PER_PROCESS": 4,
+    "LOG_LEVEL": 2,  # le journal garde les envois réussis et les échecs
+    "MESSAGE_ID_ENABLED": True,
+}
+COURRIELS_ATTENTE_MAX = timedelta(hours=env.int("COURRIELS_ATTENTE_MAX_HEURES", default=4))
+# Les rappels par courriel (`manage.py rappeler_echeances`, chaque matin) : une facture impayée
+# tant de jours avant son échéance, un document du dossier tant de jours avant son expiration.
+RAPPEL_ECHEANCE_JOURS = env.int("RAPPEL_ECHEANCE_JOURS", default=5)
+RAPPEL_DOCUMENT_JOURS = env.int("RAPPEL_DOCUMENT_JOURS", default=30)
+# Le verrou qui garde un seul envoyeur par machine (PostgreSQL en garde un seul en tout).
+COURRIELS_VERROU = env(
+    "COURRIELS_VERROU", default=str(Path(tempfile.gettempdir()) / "portail-courriels.lock")
+)
 DEFAULT_FROM_EMAIL = env(
     "DEFAULT_FROM_EMAIL", default="Service enfance Val Vanoise <adminenfance@valvanoise.fr>"
 )
@@ -311,5 +343,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        # post_office pose sinon son propre gestionnaire ; ses « 0 emails » de chaque minute
+        # restent sous WARNING (le bilan de l'envoi est écrit par courriels.envoi).
+        "post_office": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+    },
 }

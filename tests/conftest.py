@@ -57,6 +57,33 @@ def cache_vide():
         caches[alias].clear()
 
 
+@pytest.fixture(autouse=True)
+def courriels_sans_attente(settings, tmp_path_factory):
+    """Chaque courriel passe par la file d'envoi (post_office), comme en production, et en
+    sort aussitôt vers mail.outbox (priorité « now ») : les tests qui lisent mail.outbox juste
+    après une action n'ont rien à envoyer. Les tests de la file elle-même demandent
+    `file_courriels`, qui l'y laisse jusqu'à ce qu'ils l'envoient."""
+    settings.EMAIL_BACKEND = "post_office.EmailBackend"
+    settings.POST_OFFICE = {
+        **settings.POST_OFFICE,
+        "BACKENDS": {"default": "django.core.mail.backends.locmem.EmailBackend"},
+        "DEFAULT_PRIORITY": "now",
+    }
+    # Un verrou d'envoi à ces tests : d'autres suites tournent peut-être sur la machine.
+    settings.COURRIELS_VERROU = str(tmp_path_factory.getbasetemp() / "envoi-courriels.lock")
+
+
+@pytest.fixture
+def file_courriels(courriels_sans_attente, settings):
+    """La file d'envoi comme en production : un courriel y reste « en attente » jusqu'à ce que
+    le test appelle `file_courriels()` (l'envoi de la commande envoyer_courriels), qui rend
+    le bilan ; les courriels envoyés sont alors dans mail.outbox."""
+    from courriels.envoi import envoyer_la_file
+
+    settings.POST_OFFICE = {**settings.POST_OFFICE, "DEFAULT_PRIORITY": "medium"}
+    return envoyer_la_file
+
+
 @pytest.fixture
 def dupont(db):
     """La famille Dupont du guide : JEAN (titulaire, avec un compte) et JEANNE (conjoint)."""

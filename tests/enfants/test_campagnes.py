@@ -355,7 +355,7 @@ def test_chacun_connait_le_resultat_au_meme_moment_et_une_seule_fois(
     assert Journee.objects.filter(etat=Etat.RESERVE).count() == 4  # 2 places × 2 jours
 
 
-def test_une_simulation_n_ecrit_rien(alsh, mailoutbox):
+def test_une_simulation_n_ecrit_rien(alsh, mailoutbox, file_courriels):
     equitable = campagne(alsh, mode=Campagne.Mode.ATTRIBUTION)
     for nom in ("AUBERT", "BLANC", "CARON"):
         titulaire, (enfant,) = famille(alsh, nom)
@@ -368,6 +368,7 @@ def test_une_simulation_n_ecrit_rien(alsh, mailoutbox):
     assert not ResultatAttribution.objects.exists()
     equitable.refresh_from_db()
     assert equitable.attribuee_le is None
+    file_courriels()  # la file d'envoi : rien n'y est resté de la simulation annulée
     assert mailoutbox == [] and not Message.objects.exists()
 
 

@@ -129,3 +129,42 @@ def client_martin(client, martin):
 def client_agent(client, agent):
     client.force_login(agent)
     return client
+
+
+@pytest.fixture
+def taches_immediates(settings, tmp_path):
+    """Les travaux de fond faits dès leur mise dans la file (ImmediateBackend de
+    django-tasks), pour les tests qui ne portent pas sur la file elle-même. Un travail entre
+    dans la file à la validation de la transaction : envelopper ce qui le lance de
+    `django_capture_on_commit_callbacks(execute=True)`. Les PDF produits vont dans un dossier
+    temporaire."""
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+            "QUEUES": ["default"],
+        }
+    }
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.TASKS
+
+
+@pytest.fixture
+def faire_la_file():
+    """Fait, dans le processus du test, les tâches en attente de la file de la base : le
+    worker de django-tasks-db en mode « batch » (il s'arrête la file vide). Les tâches
+    doivent être validées en base : tests `django_db(transaction=True)`."""
+    from django_tasks_db.management.commands.db_worker import Worker
+
+    def faire():
+        Worker(
+            queue_names=["default"],
+            interval=0,
+            batch=True,
+            backend_name="default",
+            startup_delay=False,
+            max_tasks=None,
+            worker_id="worker-des-tests",
+            excluded_queue_names=[],
+        ).run()
+
+    return faire

@@ -90,6 +90,12 @@ class TravailAdmin(PersonnelEnLectureSeuleMixin, admin.ModelAdmin):
     )
     readonly_fields = fields
 
+    def get_inline_instances(self, request, obj=None):
+        # Les erreurs, seulement quand il y en a.
+        if obj is None or not obj.erreurs.exists():
+            return []
+        return super().get_inline_instances(request, obj)
+
     def get_urls(self):
         return [
             path(

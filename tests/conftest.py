@@ -2,6 +2,9 @@
 (l'étrangère, qui ne doit rien voir de Dupont) et un agent du service enfance."""
 
 import os
+import subprocess
+import sys
+from urllib.parse import quote
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -168,3 +171,57 @@ def faire_la_file():
         ).run()
 
     return faire
+
+
+@pytest.fixture
+def lancer_un_worker(settings, tmp_path):
+    """Démarre un worker `manage.py db_worker` dans un processus à part, sur la base des
+    tests (PostgreSQL, tests `django_db(transaction=True)` : le worker ne voit que ce qui est
+    validé), ses fichiers dans le MEDIA_ROOT du test, ses courriels nulle part (dummymail).
+    Rend son Popen ; son journal est dans tmp_path/<journal>.log. Ceux qui tournent encore à
+    la fin du test sont arrêtés."""
+    from django.db import connection
+
+    base = connection.settings_dict
+    identite = quote(base["USER"] or "") + (
+        f":{quote(base['PASSWORD'])}" if base["PASSWORD"] else ""
+    )
+    url = (
+        f"postgres://{identite}@{base['HOST'] or '127.0.0.1'}:{base['PORT'] or 5432}/{base['NAME']}"
+    )
+    lances = []
+
+    def lancer(*options, journal="worker"):
+        environnement = {
+            **os.environ,
+            "DATABASE_URL": url,
+            "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+            "DEBUG": "on",
+            "EMAIL_URL": "dummymail://",
+            "TACHES": "base",
+        }
+        with open(tmp_path / f"{journal}.log", "w") as sortie:
+            worker = subprocess.Popen(
+                [
+                    sys.executable,
+                    "manage.py",
+                    "db_worker",
+                    "--no-reload",
+                    "--no-startup-delay",
+                    "--interval",
+                    "0.1",
+                    *options,
+                ],
+                cwd=settings.BASE_DIR,
+                env=environnement,
+                stdout=sortie,
+                stderr=subprocess.STDOUT,
+            )
+        lances.append(worker)
+        return worker
+
+    yield lancer
+    for worker in lances:
+        if worker.poll() is None:
+            worker.kill()
+            worker.wait()

@@ -463,3 +463,68 @@ def test_20_invoices_are_still_printed_in_the_request(client_agent, vingt_et_une
     assert reponse["Content-Type"] == "application/pdf"
     assert len(PdfReader(io.BytesIO(reponse.content)).pages) >= 20
     assert not Travail.objects.exists()
+
+
+# --- Un worker tué au milieu de la facturation (PostgreSQL, un vrai processus) ---------------
+
+FAMILLES = 500
+
+
+def attendre(condition, *, secondes, journal):
+    """Attend que `condition()` soit vraie ; sinon, échoue avec le journal du worker."""
+    limite = time.monotonic() + secondes
+    while not condition():
+        if time.monotonic() > limite:
+            pytest.fail(f"Délai dépassé ({secondes} s). Journal du worker :\n{journal.read_text()}")
+        time.sleep(0.2)
+
+
+@pytest.mark.postgresql
+@en_base
+def test_a_worker_killed_mid_run_then_resumed_bills_archives_and_announces_each_family_once(
+    regie, mercredi, lancer_un_worker, settings, tmp_path
+):
+    familles = {famille_du_mercredi(mercredi, f"FAMILLE{n}").pk for n in range(FAMILLES)}
+    regie.dernier_numero_facture = 0
+    regie.save()
+    travail = lancer(regie)
+    premiere_tache = relire(travail).resultat_id
+
+    tue = lancer_un_worker(journal="tue")
+    attendre(lambda: relire(travail).fait >= 100, secondes=180, journal=tmp_path / "tue.log")
+    tue.kill()  # SIGKILL : ni transaction finie, ni tâche marquée
+    tue.wait()
+
+    apres_l_arret = Facture.objects.count()
+    assert relire(travail).etat == Etat.EN_COURS
+    assert 0 < apres_l_arret < FAMILLES
+    assert DBTaskResult.objects.get(id=premiere_tache).status == "RUNNING"
+
+    from django.core.management import call_command
+
+    call_command("reprendre_travaux", "--inactifs-depuis", "0", stdout=io.StringIO())
+    repreneur = lancer_un_worker("--batch", journal="repreneur")
+    attendre(lambda: repreneur.poll() is not None, secondes=300, journal=tmp_path / "repreneur.log")
+
+    assert repreneur.returncode == 0
+    travail = relire(travail)
+    assert (travail.etat, travail.tentatives) == (Etat.TERMINE, 2)
+    assert (travail.fait, travail.total) == (FAMILLES, FAMILLES)
+    assert DBTaskResult.objects.get(id=premiere_tache).status == "FAILED"
+    assert DBTaskResult.objects.get(id=travail.resultat_id).status == "SUCCESSFUL"
+    # Chaque famille facturée une fois, des numéros sans trou.
+    factures = list(Facture.objects.order_by("rang"))
+    assert sorted(f.famille_id for f in factures) == sorted(familles)
+    assert [f.rang for f in factures] == list(range(1, FAMILLES + 1))
+    assert Regie.objects.get(pk=regie.pk).dernier_numero_facture == FAMILLES
+    assert JourFacture.objects.count() == FAMILLES
+    # Chaque PDF archivé, tel que son empreinte le dit.
+    for facture in factures:
+        assert pdf.lire_pdf_archive(facture).startswith(b"%PDF-")
+    # Chaque facture annoncée une fois : un courriel dans la boîte, envoyé.
+    assert all(f.annoncee_le for f in factures)
+    courriels = sorted(Email.objects.values_list("subject", flat=True))
+    assert courriels == sorted(f"Portail Familles : facture {f.numero}" for f in factures)
+    assert set(Email.objects.values_list("status", flat=True)) == {0}
+    assert travail.rapport["factures"] == travail.rapport["pdf"] == FAMILLES
+    assert travail.rapport["annoncees"] == FAMILLES

@@ -1,8 +1,10 @@
 """L'administration des travaux de fond : la page « Travaux », en lecture seule pour tout le
 personnel. Chaque travail montre qui l'a lancé et quand, son état, son avancement, son
 rapport et ses erreurs ; on y relance les éléments en erreur et on y télécharge le fichier
-produit (le PDF d'une impression). Tant qu'un travail est actif, la page se rafraîchit
-d'elle-même (une balise <meta>, aucun script : la politique de sécurité du contenu)."""
+produit (le PDF d'une impression). Tant qu'un travail est actif, ce qui avance se remplace sur
+place (static/js/admin_travaux.js, un fichier : la politique de sécurité du contenu n'admet
+aucun script en ligne) ; une balise <meta http-equiv="refresh"> aurait rechargé toute la
+page, ce que les règles d'accessibilité (RGAA 13.1.2, WCAG 2.2.1) refusent."""
 
 import os
 
@@ -17,11 +19,12 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from travaux import services
-from travaux.models import ErreurDeTravail, Travail
+from travaux.models import Travail
 
 VIDE = "—"
 RELANCABLES = (Travail.Etat.TERMINE_AVEC_ERREURS, Travail.Etat.ECHOUE)
 ACTIFS = (Travail.Etat.EN_ATTENTE, Travail.Etat.EN_COURS)
+ERREURS_MONTREES = 100
 
 
 def _instant(valeur):
@@ -49,35 +52,16 @@ class PersonnelEnLectureSeuleMixin:
         return False
 
 
-class ErreurDeTravailInline(PersonnelEnLectureSeuleMixin, admin.TabularInline):
-    model = ErreurDeTravail
-    extra = 0
-    max_num = 0
-    verbose_name = "erreur"
-    verbose_name_plural = "erreurs"
-    fields = ("element", "message", "etat_de_l_erreur", "notee_le")
-    readonly_fields = fields
-
-    @admin.display(description="état")
-    def etat_de_l_erreur(self, obj):
-        return "Résolue" if obj.resolue else "À reprendre"
-
-    @admin.display(description="le")
-    def notee_le(self, obj):
-        return _instant(obj.le)
-
-
 @admin.register(Travail)
 class TravailAdmin(PersonnelEnLectureSeuleMixin, admin.ModelAdmin):
-    list_display = ("titre", "genre", "lance_par_qui", "lance", "etat_du_travail", "avancement")
+    list_display = ("titre", "lance_quand_et_par_qui", "etat_du_travail", "avancement")
     list_display_links = ("titre",)
     list_filter = ("etat", "genre")
     list_select_related = ("lance_par",)
     search_fields = ("titre",)
     actions = ("relancer_en_erreur",)
-    inlines = (ErreurDeTravailInline,)
+    # Le titre est celui de la page ; le message (pourquoi un travail a échoué) s'il y en a un.
     fields = (
-        "titre",
         "genre",
         "lance_par_qui",
         "lance",
@@ -90,11 +74,10 @@ class TravailAdmin(PersonnelEnLectureSeuleMixin, admin.ModelAdmin):
     )
     readonly_fields = fields
 
-    def get_inline_instances(self, request, obj=None):
-        # Les erreurs, seulement quand il y en a.
-        if obj is None or not obj.erreurs.exists():
-            return []
-        return super().get_inline_instances(request, obj)
+    def get_fields(self, request, obj=None):
+        if obj is not None and not obj.message:
+            return tuple(champ for champ in self.fields if champ != "message")
+        return self.fields
 
     def get_urls(self):
         return [
@@ -119,8 +102,12 @@ class TravailAdmin(PersonnelEnLectureSeuleMixin, admin.ModelAdmin):
         travail = self.get_object(request, unquote(object_id))
         contexte = {}
         if travail is not None:
+            erreurs = travail.erreurs.order_by("resolue", "pk")
+            nombre = erreurs.count()
             contexte = {
                 "travail": travail,
+                "erreurs": erreurs[:ERREURS_MONTREES],
+                "erreurs_non_montrees": max(nombre - ERREURS_MONTREES, 0),
                 "rafraichir": travail.est_actif,
                 "peut_relancer": travail.etat in RELANCABLES,
                 "gabarits_du_rapport": [
@@ -142,6 +129,14 @@ class TravailAdmin(PersonnelEnLectureSeuleMixin, admin.ModelAdmin):
     def lance(self, obj):
         return _instant(obj.lance_le)
 
+    @admin.display(description="lancé", ordering="lance_le")
+    def lance_quand_et_par_qui(self, obj):
+        return format_html(
+            '{}<br><span class="lance-par">par {}</span>',
+            _instant(obj.lance_le),
+            self.lance_par_qui(obj) if obj.lance_par else "une commande",
+        )
+
     @admin.display(description="commencé le")
     def commence(self, obj):
         return _instant(obj.debut)
@@ -152,8 +147,13 @@ class TravailAdmin(PersonnelEnLectureSeuleMixin, admin.ModelAdmin):
 
     @admin.display(description="état", ordering="etat")
     def etat_du_travail(self, obj):
+        # La zone se remplace sur place tant que le travail avance (static/js/admin_travaux.js).
         return format_html(
-            '<span class="etat-travail etat-{}">{}</span>', obj.etat, obj.get_etat_display()
+            '<span id="travail-{}-etat" data-actualise>'
+            '<span class="etat-travail etat-{}">{}</span></span>',
+            obj.pk,
+            obj.etat,
+            obj.get_etat_display(),
         )
 
     @admin.display(description="avancement")

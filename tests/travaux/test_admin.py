@@ -17,7 +17,8 @@ from travaux.models import ErreurDeTravail, Travail
 
 Etat = Travail.Etat
 LISTE = reverse("admin:travaux_travail_changelist")
-REFRESH = '<meta http-equiv="refresh" content="3">'
+ACTUALISER = '<meta name="travaux-actualiser" content="3">'
+SCRIPT = '<script src="/static/js/admin_travaux.js" defer></script>'
 
 
 def texte(reponse):
@@ -83,17 +84,23 @@ def test_staff_see_each_job_with_who_when_state_and_a_progress_bar(client_agent,
         "</progress>" in page
     )
     assert f'<span id="avancement-{en_cours.pk}">1\xa0250 / 4\xa0000 familles</span>' in page
-    assert "agent 07/12/2026 14:03 En cours" in texte(reponse)
+    assert "07/12/2026 14:03 par agent En cours" in texte(reponse)
 
 
-def test_the_list_refreshes_itself_while_a_job_is_active_and_only_then(client_agent, en_cours):
+def test_the_list_follows_active_jobs_by_a_script_file_and_only_then(client_agent, en_cours):
     actif = client_agent.get(LISTE).content.decode()
     Travail.objects.update(etat=Etat.TERMINE)
     fini = client_agent.get(LISTE).content.decode()
 
-    assert REFRESH in actif
-    assert REFRESH not in fini
+    assert ACTUALISER in actif and SCRIPT in actif
+    assert f'<span id="travail-{en_cours.pk}-avancement" data-actualise>' in actif.replace(
+        'class="avancement" ', ""
+    )
+    assert '<a href="">Actualiser</a>' in actif  # sans JavaScript
+    assert ACTUALISER not in fini
+    assert '<a href="">Actualiser</a>' not in fini
     assert "<script>" not in actif  # la politique de sécurité du contenu : aucun script en ligne
+    assert 'http-equiv="refresh"' not in actif  # RGAA 13.1.2 : pas de rechargement minuté
 
 
 def test_a_job_launched_by_a_command_says_so(client_agent, db):
@@ -101,7 +108,7 @@ def test_a_job_launched_by_a_command_says_so(client_agent, db):
 
     page = texte(client_agent.get(LISTE))
 
-    assert "Une commande 07/12/2026 14:03 En attente en attente" in page
+    assert "07/12/2026 14:03 par une commande En attente en attente" in page
 
 
 def test_any_staff_member_sees_the_jobs_even_without_model_permissions(client, db):
@@ -138,14 +145,14 @@ def test_the_job_page_shows_its_report_and_its_errors(client_agent, avec_erreurs
         "Famille n° 1001001820442 MARTIN Facture AL-39 émise, mais ni son PDF ni son courriel. "
         "À reprendre" in page
     )
-    assert REFRESH not in reponse.content.decode()
+    assert ACTUALISER not in reponse.content.decode()
     assert "Relancer les éléments en erreur" in page
 
 
 def test_a_running_job_page_refreshes_itself_and_offers_no_relaunch(client_agent, en_cours):
     reponse = client_agent.get(fiche(en_cours))
 
-    assert REFRESH in reponse.content.decode()
+    assert ACTUALISER in reponse.content.decode()
     assert "1 250 / 4 000 familles" in texte(reponse)
     assert "Relancer les éléments en erreur" not in texte(reponse)
 

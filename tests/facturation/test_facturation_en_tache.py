@@ -12,6 +12,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 from post_office.models import Email
 from pypdf import PdfReader
@@ -365,6 +366,27 @@ def test_launching_refuses_every_regie_if_one_refuses_the_month(regie):
         "facture à partir du 01/02/2027."
     ]
     assert not Travail.objects.exists()
+
+
+def test_the_invoice_page_says_when_it_was_announced_and_by_which_job(client_agent, regie, dupont):
+    travail = Travail.objects.create(
+        genre=Travail.Genre.FACTURATION, titre="Facturation", tache="x", unite="familles"
+    )
+    annoncee = FactureFactory(
+        regie=regie,
+        famille=dupont,
+        travail=travail,
+        annoncee_le=timezone.make_aware(datetime.datetime(2026, 12, 7, 14, 5)),
+    )
+    en_attente = FactureFactory(regie=regie, famille=dupont, travail=travail)
+
+    page = client_agent.get(reverse("admin:facturation_facture_change", args=[annoncee.pk]))
+    autre = client_agent.get(reverse("admin:facturation_facture_change", args=[en_attente.pk]))
+
+    lien = reverse("admin:travaux_travail_change", args=[travail.pk])
+    assert f'<a href="{lien}">le travail n° {travail.pk}</a>' in page.content.decode()
+    assert "07/12/2026 14:05" in texte(page)
+    assert "Pas encore (son travail de facturation l'annoncera)." in texte(autre)
 
 
 # --- L'impression en lot -----------------------------------------------------------------------

@@ -2,42 +2,14 @@
 violation de la politique de sécurité du contenu, et ce qui avance s'y remplace sur place tant
 qu'un travail est actif (static/js/admin_travaux.js), sans recharger la page."""
 
-import os
-import shutil
-from pathlib import Path
-
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from tests.factories import UtilisateurFactory
 from tests.travaux.taches import compter
 from travaux.models import ErreurDeTravail, Travail
-
-pytestmark = pytest.mark.browser
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-
-
-@pytest.fixture
-def page():
-    if not Path(CHROMIUM).exists() and not shutil.which(CHROMIUM):
-        message = f"Chromium introuvable ({CHROMIUM}) : apt-get install -y chromium"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    # L'ORM, appelé par le test pendant que Playwright tient sa boucle asyncio.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as playwright:
-        navigateur = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"], headless=True
-        )
-        contexte = navigateur.new_context(locale="fr-FR", timezone_id="Europe/Paris")
-        page = contexte.new_page()
-        page.set_default_timeout(10_000)
-        yield page
-        navigateur.close()
 
 
 @pytest.fixture
@@ -61,12 +33,6 @@ def surveiller_la_politique(page):
 
     page.on("console", noter)
     return violations
-
-
-def expect(locator):
-    from playwright.sync_api import expect as attendre
-
-    return attendre(locator)
 
 
 def sans_violation(page, violations_de_la_politique):

@@ -93,7 +93,11 @@ def executer(*, travail_id, faire):
     except Exception as erreur:
         echouer(travail=travail, message=f"Erreur inattendue : {erreur}")
         raise
-    return terminer(travail=travail, rapport=rapport)
+    try:
+        return terminer(travail=travail, rapport=rapport)
+    except TravailRepris:
+        logger.warning("Travail %s : repris par une autre exécution, qui le finira.", travail_id)
+        return None
 
 
 def commencer(*, travail_id):

@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+# Le worker des travaux de fond : la file dans la base (par défaut) ou dans Redis (TACHES=rq).
+WORKER := $(if $(filter rq,$(TACHES)),rqworker default,db_worker)
 
 .PHONY: install run demo test test-browser lint format bench bench-smoke clean
 
@@ -15,12 +17,19 @@ $(BIN)/.installe: pyproject.toml
 install: $(BIN)/.installe
 
 ## make run : installe, migre, charge la démonstration et sert http://127.0.0.1:$(PORT)
-## (les liens des courriels et des factures PDF suivent le port : PORTAIL_URL)
+## (les liens des courriels et des factures PDF suivent le port : PORTAIL_URL), avec à côté le
+## worker des travaux de fond (facturation, impression en lot) et l'envoi des courriels toutes les
+## 20 s (dans la console : la minuterie de la production, en plus serré) ; Ctrl-C arrête tout. Il est
+## seul : les travaux laissés en cours par une session arrêtée sont d'abord remis dans la file.
 run: export DEBUG ?= on
 run: export PORTAIL_URL ?= http://127.0.0.1:$(PORT)
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py demo
+	$(BIN)/python manage.py reprendre_travaux --inactifs-depuis 0
+	trap 'kill 0' EXIT; \
+	$(BIN)/python manage.py $(WORKER) & \
+	while sleep 20; do $(BIN)/python manage.py envoyer_courriels; done & \
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 demo: export DEBUG ?= on

@@ -299,6 +299,19 @@ class Facture(models.Model):
     pdf = models.FileField("PDF", upload_to="factures/%Y/", blank=True, max_length=200)
     pdf_sha256 = models.CharField("empreinte SHA-256 du PDF", max_length=64, blank=True)
     date_creation = models.DateTimeField("émise le", default=timezone.now, editable=False)
+    # La facturation en travail de fond (facturation/taches.py) : le travail qui l'a émise, et
+    # le moment où elle a été annoncée à la famille, marqué dans la transaction qui met le
+    # courriel dans la file d'envoi (une reprise du travail ne l'annonce pas deux fois).
+    travail = models.ForeignKey(
+        "travaux.Travail",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="factures",
+        verbose_name="émise par le travail",
+        editable=False,
+    )
+    annoncee_le = models.DateTimeField("annoncée le", null=True, blank=True, editable=False)
 
     objects = FactureQuerySet.as_manager()
 

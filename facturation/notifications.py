@@ -2,26 +2,54 @@
 
 Les courriels passent par `familles.notifications` : seuls les responsables qui les acceptent
 (« Autorisation courriel ») les reçoivent, et rien ne part d'une transaction annulée.
+
+Tout courriel entre dans la file d'envoi (django-post-office, courriels/) avec la transaction
+qui le cause. La facturation en travail de fond (facturation/taches.py) marque la facture
+annoncée dans la transaction qui écrit ses courriels dans la file (`annoncer_une_fois`) : un
+worker tué puis relancé n'annonce jamais une facture deux fois, ni ne l'oublie.
 """
 
+from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from facturation.models import Facture
 from familles.notifications import destinataires, envoyer_courriel, lien_portail
 
 
+def _annonce(facture):
+    """Le sujet et le contexte du courriel qui annonce la facture (gabarit « facture »)."""
+    avoir = facture.genre == Facture.Genre.AVOIR
+    sujet = f"Portail Familles : {'avoir' if avoir else 'facture'} {facture.numero}"
+    contexte = {
+        "facture": facture,
+        "avoir": avoir,
+        "famille": facture.famille,
+        "lien": lien_portail(reverse("releve")),
+    }
+    return sujet, contexte
+
+
 def annoncer_facture(*, facture):
     """Annonce une facture émise (ou un avoir) aux responsables de sa famille. La facture est
     déjà dans l'Accueil et le relevé de compte : ce courriel ne crée pas de message."""
-    avoir = facture.genre == Facture.Genre.AVOIR
+    sujet, contexte = _annonce(facture)
     envoyer_courriel(
         adresses=destinataires(facture.famille),
-        sujet=f"Portail Familles : {'avoir' if avoir else 'facture'} {facture.numero}",
+        sujet=sujet,
         gabarit="facture",
-        contexte={
-            "facture": facture,
-            "avoir": avoir,
-            "famille": facture.famille,
-            "lien": lien_portail(reverse("releve")),
-        },
+        contexte=contexte,
     )
+
+
+@transaction.atomic
+def annoncer_une_fois(*, facture):
+    """Marque la facture annoncée et écrit son annonce dans la file d'envoi (`annoncer_facture`),
+    dans une seule transaction. Rend False si elle était déjà annoncée (rien n'est écrit)."""
+    marquee = Facture.objects.filter(pk=facture.pk, annoncee_le__isnull=True).update(
+        annoncee_le=timezone.now()
+    )
+    if not marquee:
+        return False
+    annoncer_facture(facture=facture)
+    return True

@@ -109,6 +109,35 @@ def _reserver_numeros(*, regie, nombre, compteur):
 # --- La facturation d'une période ------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class JourSansTarif:
+    """Un jour facturable qui n'a pas été facturé : sa prestation n'avait pas encore de tarif
+    ce jour-là (le premier tarif de la prestation commence plus tard)."""
+
+    famille_id: int
+    enfant_id: int
+    prestation: str
+    jour: datetime.date
+
+
+def jours_sans_tarif_par_prestation(jours):
+    """Les jours sans tarif regroupés par prestation, pour un rapport : une liste de
+    {"prestation", "jours" (les dates, « 04/11/2026 »), "nombre" (jours d'enfants), "familles"}
+    dans l'ordre des prestations."""
+    par_prestation = defaultdict(list)
+    for jour in jours:
+        par_prestation[jour.prestation].append(jour)
+    return [
+        {
+            "prestation": prestation,
+            "jours": [f"{jour:%d/%m/%Y}" for jour in sorted({j.jour for j in liste})],
+            "nombre": len(liste),
+            "familles": len({j.famille_id for j in liste}),
+        }
+        for prestation, liste in sorted(par_prestation.items())
+    ]
+
+
 @dataclass
 class RapportFacturation:
     regie: Regie
@@ -117,6 +146,8 @@ class RapportFacturation:
     factures: list = field(default_factory=list)
     nombre_lignes: int = 0
     nombre_jours: int = 0
+    # Les jours facturables laissés de côté faute de tarif en vigueur (JourSansTarif).
+    jours_sans_tarif: list = field(default_factory=list)
 
     @property
     def montant_total(self):
@@ -128,14 +159,25 @@ class RapportFacturation:
 
     def __str__(self):
         if not self.factures:
-            return (
+            texte = (
                 f"{self.regie} : rien à facturer du {self.debut:%d/%m/%Y} au {self.fin:%d/%m/%Y}."
             )
-        return (
-            f"{self.regie} : {len(self.factures)} facture(s) émise(s) "
-            f"({self.numeros[0]} à {self.numeros[-1]}), {self.nombre_lignes} ligne(s), "
-            f"{self.nombre_jours} jour(s), {formats.euros(self.montant_total)}."
-        )
+        else:
+            texte = (
+                f"{self.regie} : {len(self.factures)} facture(s) émise(s) "
+                f"({self.numeros[0]} à {self.numeros[-1]}), {self.nombre_lignes} ligne(s), "
+                f"{self.nombre_jours} jour(s), {formats.euros(self.montant_total)}."
+            )
+        if self.jours_sans_tarif:
+            prestations = ", ".join(
+                groupe["prestation"]
+                for groupe in jours_sans_tarif_par_prestation(self.jours_sans_tarif)
+            )
+            texte += (
+                f" {len(self.jours_sans_tarif)} jour(s) non facturé(s) faute de tarif : "
+                f"{prestations}."
+            )
+        return texte
 
 
 def _jours(debut, fin):
@@ -225,9 +267,12 @@ def facturer_periode(
     produire_pdf=True,
     annoncer=True,
     aujourdhui=None,
+    travail=None,
 ):
     """Émet une facture par famille pour les jours facturables de la période auprès de la
     régie (celle du tarif en vigueur chaque jour), une ligne par enfant, prestation et prix.
+    Un jour d'une prestation de la régie qui n'a pas encore de tarif ce jour-là n'est pas
+    facturé : le rapport le dit (`jours_sans_tarif`).
 
     La période doit se facturer selon le mode de la régie (Regie.raison_de_ne_pas_facturer,
     au jour `aujourdhui`, par défaut aujourd'hui à Paris) : à terme échu une fois finie, à
@@ -236,7 +281,10 @@ def facturer_periode(
 
     Relancée, elle ne refacture rien : chaque jour facturé est inscrit (JourFacture, unique).
     `familles` restreint la facturation à ces familles. Le PDF de chaque facture est produit
-    et archivé, et la famille prévenue, quand la transaction est validée.
+    et archivé, et la famille prévenue, quand la transaction est validée (sauf
+    `produire_pdf=False`, `annoncer=False` : le travail de fond de facturation/taches.py s'en
+    charge, lot par lot). `travail` : le travail de fond qui émet les factures (noté sur
+    chacune).
     """
     if fin < debut:
         raise ValidationError("La fin de la période précède son début.")
@@ -276,7 +324,12 @@ def facturer_periode(
     for (famille_id, enfant_id, prestation_id), liste in jours.items():
         for jour in liste:
             tarif = tarif_en_vigueur(tarifs[prestation_id], jour)
-            if tarif is None or tarif.regie_id != regie.pk:
+            if tarif is None:
+                rapport.jours_sans_tarif.append(
+                    JourSansTarif(famille_id, enfant_id, noms[prestation_id], jour)
+                )
+                continue
+            if tarif.regie_id != regie.pk:
                 continue
             prix = prix_du_tarif(tarif, quotients[famille_id])
             par_famille[famille_id][enfant_id, prestation_id, prix].append(jour)
@@ -303,6 +356,7 @@ def facturer_periode(
                 periode_debut=debut,
                 periode_fin=fin,
                 montant=sum((prix * len(j) for (_, _, prix), j in lignes.items()), ZERO),
+                travail=travail,
             )
         )
     factures = Facture.objects.bulk_create(factures)
@@ -350,6 +404,7 @@ def _apres_emission(factures, *, produire_pdf=True, annoncer=True):
             .prefetch_related("famille__responsables")
         ):
             annoncer_facture(facture=facture)
+        Facture.objects.filter(pk__in=ids).update(annoncee_le=timezone.now())
 
     def apres():
         from facturation import pdf
@@ -359,6 +414,24 @@ def _apres_emission(factures, *, produire_pdf=True, annoncer=True):
 
     if produire_pdf:
         transaction.on_commit(apres)
+
+
+def familles_a_facturer(*, regie, debut, fin):
+    """Les numéros (pk) des familles, triés, qu'une facturation de la période auprès de la
+    régie doit regarder : celles dont un enfant a une journée ou une inscription à jours
+    réguliers sur une prestation tarifée par la régie pendant la période. Une famille déjà
+    facturée y reste (sa facturation ne refacture rien) : une reprise retrouve les mêmes lots."""
+    prestations = Tarif.objects.filter(regie=regie, date_debut__lte=fin).values("prestation")
+    journees = Journee.objects.filter(
+        prestation__in=prestations, date__range=(debut, fin)
+    ).values_list("enfant__famille_id", flat=True)
+    inscriptions = (
+        Inscription.objects.filter(prestation__in=prestations, date_debut__lte=fin)
+        .filter(Q(date_fin__isnull=True) | Q(date_fin__gte=debut))
+        .exclude(jours_reguliers="")
+        .values_list("enfant__famille_id", flat=True)
+    )
+    return sorted(set(journees) | set(inscriptions))
 
 
 def bornes_du_mois(mois):

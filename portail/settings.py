@@ -48,7 +48,12 @@ INSTALLED_APPS = [
     "axes",
     "simple_history",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "portail",
+    # Les travaux de fond (file de tâches, page « Travaux ») : n'importe aucune autre
+    # application du portail, toutes peuvent s'en servir.
+    "travaux",
     "familles",
     "enfants",
     "facturation",
@@ -131,6 +136,44 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 REQUETES_COMPILEES = env.bool("REQUETES_COMPILEES", default=True)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# La file des travaux de fond (l'API des tâches de Django, par django-tasks) : une facturation,
+# une impression en lot partent dans la file et un processus à part (le « worker ») les fait.
+# TACHES=base (par défaut) : la file est une table de la base (django-tasks-db, SQLite ou
+# PostgreSQL), le worker est `manage.py db_worker`. TACHES=rq : la file est dans Redis
+# (django-tasks-rq et django-rq, sur REDIS_URL, par défaut le serveur de CACHE_URL), le worker
+# est `manage.py rqworker default`.
+TACHES = env("TACHES", default="base")
+if TACHES not in {"base", "rq"}:
+    raise ImproperlyConfigured("TACHES : « base » (la file dans la base) ou « rq » (Redis).")
+
+
+def _url_redis(url_du_cache):
+    """L'adresse Redis de la file : REDIS_URL, sinon le serveur du cache (rediscache://…)."""
+    if not url_du_cache.startswith(("rediscache://", "redis://", "rediss://")):
+        return "redis://127.0.0.1:6379/0"
+    return url_du_cache.replace("rediscache://", "redis://", 1)
+
+
+REDIS_URL = env("REDIS_URL", default=_url_redis(env("CACHE_URL", default="")))
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks_rq.RQBackend" if TACHES == "rq" else "django_tasks_db.DatabaseBackend"
+        ),
+        "QUEUES": ["default"],
+    }
+}
+# La file de Redis (TACHES=rq) : une facturation de plusieurs milliers de familles dure plus
+# que les 3 minutes que RQ accorde par défaut à une tâche.
+RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 6 * 60 * 60}}
+# Le worker de RQ exécute les tâches de Django par la classe de django-tasks-rq.
+RQ = {"JOB_CLASS": "django_tasks_rq.Job"}
+if TACHES == "rq":
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+# Un travail dont le worker ne donne plus signe de vie depuis ce délai (secondes) est repris
+# par `manage.py reprendre_travaux` (travaux/services.py : reprendre).
+TRAVAUX_INACTIF_APRES = env.int("TRAVAUX_INACTIF_APRES", default=120)
 
 # Comptes
 AUTH_USER_MODEL = "familles.Utilisateur"

@@ -2,6 +2,9 @@
 (l'étrangère, qui ne doit rien voir de Dupont) et un agent du service enfance."""
 
 import os
+import subprocess
+import sys
+from urllib.parse import quote
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -156,3 +159,96 @@ def client_martin(client, martin):
 def client_agent(client, agent):
     client.force_login(agent)
     return client
+
+
+@pytest.fixture
+def taches_immediates(settings, tmp_path):
+    """Les travaux de fond faits dès leur mise dans la file (ImmediateBackend de
+    django-tasks), pour les tests qui ne portent pas sur la file elle-même. Un travail entre
+    dans la file à la validation de la transaction : envelopper ce qui le lance de
+    `django_capture_on_commit_callbacks(execute=True)`. Les PDF produits vont dans un dossier
+    temporaire."""
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+            "QUEUES": ["default"],
+        }
+    }
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.TASKS
+
+
+@pytest.fixture
+def faire_la_file():
+    """Fait, dans le processus du test, les tâches en attente de la file de la base : le
+    worker de django-tasks-db en mode « batch » (il s'arrête la file vide). Les tâches
+    doivent être validées en base : tests `django_db(transaction=True)`."""
+    from django_tasks_db.management.commands.db_worker import Worker
+
+    def faire():
+        Worker(
+            queue_names=["default"],
+            interval=0,
+            batch=True,
+            backend_name="default",
+            startup_delay=False,
+            max_tasks=None,
+            worker_id="worker-des-tests",
+            excluded_queue_names=[],
+        ).run()
+
+    return faire
+
+
+@pytest.fixture
+def lancer_un_worker(settings, tmp_path):
+    """Démarre un worker `manage.py db_worker` dans un processus à part, sur la base des
+    tests (PostgreSQL, tests `django_db(transaction=True)` : le worker ne voit que ce qui est
+    validé), ses fichiers dans le MEDIA_ROOT du test, ses courriels nulle part (dummymail).
+    Rend son Popen ; son journal est dans tmp_path/<journal>.log. Ceux qui tournent encore à
+    la fin du test sont arrêtés."""
+    from django.db import connection
+
+    base = connection.settings_dict
+    identite = quote(base["USER"] or "") + (
+        f":{quote(base['PASSWORD'])}" if base["PASSWORD"] else ""
+    )
+    url = (
+        f"postgres://{identite}@{base['HOST'] or '127.0.0.1'}:{base['PORT'] or 5432}/{base['NAME']}"
+    )
+    lances = []
+
+    def lancer(*options, journal="worker"):
+        environnement = {
+            **os.environ,
+            "DATABASE_URL": url,
+            "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+            "DEBUG": "on",
+            "EMAIL_URL": "dummymail://",
+            "TACHES": "base",
+        }
+        with open(tmp_path / f"{journal}.log", "w") as sortie:
+            worker = subprocess.Popen(
+                [
+                    sys.executable,
+                    "manage.py",
+                    "db_worker",
+                    "--no-reload",
+                    "--no-startup-delay",
+                    "--interval",
+                    "0.1",
+                    *options,
+                ],
+                cwd=settings.BASE_DIR,
+                env=environnement,
+                stdout=sortie,
+                stderr=subprocess.STDOUT,
+            )
+        lances.append(worker)
+        return worker
+
+    yield lancer
+    for worker in lances:
+        if worker.poll() is None:
+            worker.kill()
+            worker.wait()

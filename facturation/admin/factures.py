@@ -18,7 +18,7 @@ from facturation.models import (
     Facture,
     LigneFacture,
 )
-from familles.admin.outils import LectureSeuleMixin, lien_admin
+from familles.admin.outils import VIDE, LectureSeuleMixin, lien_admin
 
 
 class EtatPaiementFilter(admin.SimpleListFilter):
@@ -155,7 +155,10 @@ class FactureAdmin(LectureSeuleMixin, admin.ModelAdmin):
             },
         ),
         ("Montants", {"fields": ("montant_total", "deja_regle", "reste", "etat")}),
-        ("Document", {"fields": ("document_pdf", "pdf_sha256", "date_creation")}),
+        (
+            "Document",
+            {"fields": ("document_pdf", "pdf_sha256", "date_creation", "annoncee", "emise_par")},
+        ),
     )
     readonly_fields = (
         "numero",
@@ -173,6 +176,8 @@ class FactureAdmin(LectureSeuleMixin, admin.ModelAdmin):
         "document_pdf",
         "pdf_sha256",
         "date_creation",
+        "annoncee",
+        "emise_par",
     )
 
     def get_queryset(self, request):
@@ -255,6 +260,19 @@ class FactureAdmin(LectureSeuleMixin, admin.ModelAdmin):
 
     def has_add_reglement_permission(self, request):
         return request.user.has_perm("facturation.add_reglement")
+
+    @admin.display(description="annoncée à la famille le")
+    def annoncee(self, obj):
+        if obj.annoncee_le is None:
+            return "Pas encore (son travail de facturation l'annoncera)."
+        return f"{timezone.localtime(obj.annoncee_le):%d/%m/%Y %H:%M}"
+
+    @admin.display(description="émise par")
+    def emise_par(self, obj):
+        if obj.travail_id is None:
+            return VIDE
+        url = reverse("admin:travaux_travail_change", args=[obj.travail_id])
+        return format_html('<a href="{}">le travail n° {}</a>', url, obj.travail_id)
 
     @admin.display(description="PDF")
     def document_pdf(self, obj):

@@ -10,18 +10,26 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from facturation import taches
+from facturation.admin.outils import message_travail_lance
 from facturation.models import Facture
 from facturation.pdf import PdfAltere, archiver_pdf, fusionner_pdfs, lire_pdf_archive, nom_du_pdf
 
 
 @admin.action(description="Imprimer les factures sélectionnées (un PDF)", permissions=["view"])
 def imprimer_factures(modeladmin, request, queryset):
-    """Les PDF archivés des factures cochées, réunis dans l'ordre de leurs numéros."""
+    """Les PDF archivés des factures cochées, réunis dans l'ordre de leurs numéros : aussitôt
+    jusqu'à SEUIL_IMPRESSION factures, au-delà par un travail de fond (le PDF se télécharge
+    depuis sa page, dans Travaux)."""
     factures = list(
         queryset.model.objects.filter(pk__in=queryset.values("pk"))
         .select_related("regie", "famille", "facture_corrigee")
         .order_by("regie__prefixe", "rang")
     )
+    if len(factures) > taches.SEUIL_IMPRESSION:
+        travail = taches.lancer_impression(factures=factures, par=request.user)
+        modeladmin.message_user(request, message_travail_lance(travail), messages.SUCCESS)
+        return None
     try:
         contenu = fusionner_pdfs(factures)
     except (FileNotFoundError, PdfAltere) as erreur:

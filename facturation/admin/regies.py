@@ -6,8 +6,8 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 
 from enfants.admin.outils import PrestationChoixMixin, PrestationListFilter
-from facturation import sepa, services
-from facturation.admin.outils import euros, page_action
+from facturation import sepa, services, taches
+from facturation.admin.outils import euros, message_travail_lance, page_action
 from facturation.models import (
     MandatSepa,
     Regie,
@@ -36,6 +36,7 @@ class RegieAdmin(admin.ModelAdmin):
         "prefixe",
         "mode_facturation",
         "delai_paiement_jours",
+        "jour_transmission_impayes",
         "payfip_numcli",
         "dernier_numero_facture",
         "dernier_numero_reglement",
@@ -55,16 +56,17 @@ class RegieAdmin(admin.ModelAdmin):
     def facturer_un_mois(self, request, queryset):
         form = MoisForm(request.POST if "confirmer" in request.POST else None)
         if form.is_valid():
+            # Un travail de fond par régie : la page revient aussitôt, le travail se suit
+            # dans Travaux (facturation/taches.py).
             for regie in queryset:
-                debut, fin = services.bornes_du_mois(form.cleaned_data["mois"])
                 try:
-                    rapport = services.facturer_periode(
-                        regie=regie, debut=debut, fin=fin, par=request.user
+                    (travail,) = taches.lancer_facturation(
+                        regies=[regie], mois=form.cleaned_data["mois"], par=request.user
                     )
                 except ValidationError as erreur:
                     self.message_user(request, " ".join(erreur.messages), messages.ERROR)
                 else:
-                    self.message_user(request, str(rapport), messages.SUCCESS)
+                    self.message_user(request, message_travail_lance(travail), messages.SUCCESS)
             return None
         return page_action(
             self,
@@ -77,7 +79,8 @@ class RegieAdmin(admin.ModelAdmin):
                 "Une facture par famille pour les jours facturables du mois (réservés, "
                 "réguliers, présents, absents facturés) pas encore facturés. Relancer la "
                 "facturation d'un mois ne refacture rien. À terme échu, un mois se facture "
-                "une fois terminé ; à échoir, au plus tard le mois suivant."
+                "une fois terminé ; à échoir, au plus tard le mois suivant. La facturation se "
+                "fait en arrière-plan : suivez-la, régie par régie, dans Travaux."
             ),
             bouton="Émettre les factures",
         )

@@ -58,6 +58,7 @@ def test_chaque_service_a_sa_minuterie_et_une_commande_qui_accepte_ses_options()
         "portail-planif-menage-courriels",
         "portail-planif-impayes",
         "portail-planif-rappels",
+        "portail-planif-travaux",
     }
     connues = get_commands()
     for nom, (commande, *options) in commandes.items():

@@ -16,6 +16,7 @@ from tests.factories import (
     RegieFactory,
     TarifFactory,
 )
+from travaux.models import Travail
 
 
 @pytest.fixture
@@ -38,17 +39,40 @@ def appeler(*args):
     return sortie.getvalue()
 
 
-def test_facturer_bills_the_month_and_prints_one_line(planning):
+def test_facturer_launches_a_job_and_prints_one_line(planning):
     sortie = appeler("facturer", "--mois", "2026-11", "--regie", "AL")
 
-    assert sortie == "Facturation de 11/2026 : 1 facture(s), 1 ligne(s), 15,00\xa0€ (1 régie(s)).\n"
+    travail = Travail.objects.get()
+    assert sortie == (
+        f"Facturation de 11/2026 lancée : 1 travail(s) (n° {travail.pk}), 1 régie(s) ; à suivre "
+        "dans l'administration : http://127.0.0.1:8000/admin/travaux/travail/\n"
+    )
+    assert travail.titre == "Facturation de novembre 2026 — Régie garderie ALSH"
+    assert travail.etat == Travail.Etat.EN_ATTENTE
+    assert not Facture.objects.exists()  # le worker facture, pas la commande
+
+
+def test_the_job_launched_by_facturer_bills_the_month(
+    planning, taches_immediates, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        appeler("facturer", "--mois", "2026-11", "--regie", "AL")
+
     assert Facture.objects.get().numero == "AL-38"
+    travail = Travail.objects.get()
+    assert (travail.etat, travail.rapport["factures"]) == (Travail.Etat.TERMINE, 1)
+    assert travail.rapport["montant"] == "15,00\xa0€"
 
 
-def test_facturer_without_regie_bills_every_regie(planning):
+def test_facturer_without_regie_launches_one_job_per_regie(planning):
+    RegieFactory(nom="Régie périscolaire", prefixe="RS")
+
     appeler("facturer", "--mois", "2026-11")
 
-    assert Facture.objects.count() == 1
+    assert sorted(Travail.objects.values_list("titre", flat=True)) == [
+        "Facturation de novembre 2026 — Régie garderie ALSH",
+        "Facturation de novembre 2026 — Régie périscolaire",
+    ]
 
 
 @pytest.mark.parametrize("mois", ["2026-13", "novembre", "2026"])
@@ -56,14 +80,14 @@ def test_a_bad_month_is_refused_in_french_and_nothing_is_written(planning, mois)
     with pytest.raises(CommandError, match="Mois invalide"):
         appeler("facturer", "--mois", mois)
 
-    assert not Facture.objects.exists()
+    assert not Travail.objects.exists()
 
 
 def test_an_unknown_regie_is_refused_in_french(planning):
     with pytest.raises(CommandError, match="Régie inconnue : « ZZ »"):
         appeler("facturer", "--mois", "2026-11", "--regie", "ZZ")
 
-    assert not Facture.objects.exists()
+    assert not Travail.objects.exists()
 
 
 def test_transmettre_impayes_prints_one_line(regie, martin):

@@ -21,6 +21,7 @@ from tests.factories import (
     TarifFactory,
     TrancheQuotientFactory,
 )
+from travaux.models import Travail
 
 NOVEMBRE = {"debut": datetime.date(2026, 11, 1), "fin": datetime.date(2026, 11, 30)}
 Etat = Journee.Etat
@@ -355,21 +356,60 @@ def test_credit_notes_cannot_exceed_the_invoice(regie, mercredi, lucas):
     assert regie.dernier_numero_facture == 39
 
 
+def test_days_before_the_first_tarif_are_reported_not_billed(regie, lucas, martin):
+    prestation = PrestationFactory(nom="ALSH Mercredi journée", jours_ouverture="3")
+    TarifFactory(
+        prestation=prestation, regie=regie, date_debut=jour(15), prix_unitaire=Decimal("15.00")
+    )
+    for journee in (4, 11, 18):
+        JourneeFactory(enfant=lucas, prestation=prestation, date=jour(journee))
+    JourneeFactory(enfant=martin.enfants.get(), prestation=prestation, date=jour(4))
+
+    rapport = facturer(regie)
+
+    assert sorted((j.enfant_id, j.jour) for j in rapport.jours_sans_tarif) == sorted(
+        [(lucas.pk, jour(4)), (lucas.pk, jour(11)), (martin.enfants.get().pk, jour(4))]
+    )
+    assert services.jours_sans_tarif_par_prestation(rapport.jours_sans_tarif) == [
+        {
+            "prestation": "ALSH Mercredi journée",
+            "jours": ["04/11/2026", "11/11/2026"],
+            "nombre": 3,
+            "familles": 2,
+        }
+    ]
+    assert str(rapport) == (
+        "Régie garderie ALSH : 1 facture(s) émise(s) (AL-38 à AL-38), 1 ligne(s), 1 jour(s), "
+        "15,00\xa0€. 3 jour(s) non facturé(s) faute de tarif : ALSH Mercredi journée."
+    )
+    assert not JourFacture.objects.filter(date__lt=jour(15)).exists()
+
+
 # --- Depuis l'administration -----------------------------------------------------------------
 
 
-def test_the_admin_bills_a_month_for_the_selected_regie(client_agent, regie, mercredi, lucas):
+def test_the_admin_bills_a_month_for_the_selected_regie(
+    client_agent, regie, mercredi, lucas, taches_immediates, django_capture_on_commit_callbacks
+):
     JourneeFactory(enfant=lucas, prestation=mercredi, date=jour(4))
     action = {"action": "facturer_un_mois", "_selected_action": [regie.pk]}
 
     page = client_agent.post("/admin/facturation/regie/", action)
-    response = client_agent.post(
-        "/admin/facturation/regie/", {**action, "confirmer": "1", "mois": "2026-11"}, follow=True
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_agent.post(
+            "/admin/facturation/regie/",
+            {**action, "confirmer": "1", "mois": "2026-11"},
+            follow=True,
+        )
 
     assert "Facturer un mois" in page.content.decode()
-    assert "1 facture(s) émise(s) (AL-38 à AL-38)" in response.content.decode()
+    travail = Travail.objects.get()
+    assert (
+        f"Facturation de novembre 2026 — Régie garderie ALSH : lancée en arrière-plan. "
+        f'<a href="/admin/travaux/travail/{travail.pk}/change/">Suivre le travail</a>.'
+    ) in response.content.decode()
     assert Facture.objects.get().periode_fin == jour(30)
+    assert Facture.objects.get().travail == travail
 
 
 def test_the_admin_refuses_a_bad_month_and_bills_nothing(client_agent, regie, mercredi, lucas):

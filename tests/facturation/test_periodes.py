@@ -116,17 +116,24 @@ def appeler(*args):
     return sortie.getvalue()
 
 
-def facturer_dans_l_admin(client, regie, mois):
-    return client.post(
-        "/admin/facturation/regie/",
-        {
-            "action": "facturer_un_mois",
-            "_selected_action": [regie.pk],
-            "confirmer": "1",
-            "mois": mois,
-        },
-        follow=True,
-    )
+@pytest.fixture
+def facturer_dans_l_admin(taches_immediates, django_capture_on_commit_callbacks):
+    """L'action « Facturer un mois… » et le travail qu'elle lance, fait aussitôt."""
+
+    def facturer(client, regie, mois):
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post(
+                "/admin/facturation/regie/",
+                {
+                    "action": "facturer_un_mois",
+                    "_selected_action": [regie.pk],
+                    "confirmer": "1",
+                    "mois": mois,
+                },
+                follow=True,
+            )
+
+    return facturer
 
 
 # --- À terme échu (par défaut) -----------------------------------------------------------------
@@ -210,13 +217,18 @@ def test_the_command_refuses_the_current_month_at_terme_echu(regie, lucas, canti
     assert not Facture.objects.exists()
 
 
-def test_the_command_bills_last_month(regie, lucas, cantine):
+def test_the_command_bills_last_month(
+    regie, lucas, cantine, taches_immediates, django_capture_on_commit_callbacks
+):
     JourneeFactory(enfant=lucas, prestation=cantine, date=datetime.date(2026, 11, 3))
 
-    sortie = appeler("facturer", "--mois", "2026-11")
+    with django_capture_on_commit_callbacks(execute=True):
+        sortie = appeler("facturer", "--mois", "2026-11")
 
-    assert sortie.startswith("Facturation de 11/2026 : 1 facture(s), 1 ligne(s), 4,35")
-    assert Facture.objects.get().date_echeance == datetime.date(2026, 12, 29)
+    assert sortie.startswith("Facturation de 11/2026 lancée : 1 travail(s)")
+    facture = Facture.objects.get()
+    assert (facture.montant, facture.date_facture) == (Decimal("4.35"), AUJOURDHUI)
+    assert facture.date_echeance == datetime.date(2026, 12, 29)
 
 
 def test_one_refusing_regie_bills_no_regie(regie, lucas, cantine):
@@ -235,7 +247,7 @@ def test_one_refusing_regie_bills_no_regie(regie, lucas, cantine):
 
 
 def test_the_admin_action_refuses_the_current_month_at_terme_echu(
-    client_agent, regie, lucas, cantine
+    client_agent, regie, lucas, cantine, facturer_dans_l_admin
 ):
     JourneeFactory(enfant=lucas, prestation=cantine, date=datetime.date(2026, 12, 3))
 
@@ -249,19 +261,27 @@ def test_the_admin_action_refuses_the_current_month_at_terme_echu(
     assert not Facture.objects.exists()
 
 
-def test_the_admin_action_bills_last_month(client_agent, regie, lucas, cantine):
+def test_the_admin_action_bills_last_month(
+    client_agent, regie, lucas, cantine, facturer_dans_l_admin
+):
     JourneeFactory(enfant=lucas, prestation=cantine, date=datetime.date(2026, 11, 3))
 
     reponse = facturer_dans_l_admin(client_agent, regie, "2026-11")
 
-    assert "1 facture(s) émise(s) (AL-38 à AL-38)" in texte(reponse)
-    assert Facture.objects.get().periode_fin == datetime.date(2026, 11, 30)
+    assert (
+        "Facturation de novembre 2026 — Régie garderie ALSH : lancée en arrière-plan. "
+        "Suivre le travail." in texte(reponse)
+    )
+    facture = Facture.objects.get()
+    assert (facture.numero, facture.periode_fin) == ("AL-38", datetime.date(2026, 11, 30))
 
 
 # --- Les mois hors du calendrier -----------------------------------------------------------------
 
 
-def test_the_admin_refuses_month_9999_12_with_a_form_error(client_agent, regie, lucas, cantine):
+def test_the_admin_refuses_month_9999_12_with_a_form_error(
+    client_agent, regie, lucas, cantine, facturer_dans_l_admin
+):
     reponse = facturer_dans_l_admin(client_agent, regie, "9999-12")
 
     assert reponse.status_code == 200
@@ -355,11 +375,14 @@ def test_a_echoir_refuses_the_month_after_next(a_echoir, lucas, cantine):
     assert not Facture.objects.exists()
 
 
-def test_the_admin_action_bills_next_month_a_echoir(client_agent, a_echoir, janvier_reserve):
+def test_the_admin_action_bills_next_month_a_echoir(
+    client_agent, a_echoir, janvier_reserve, facturer_dans_l_admin
+):
     reponse = facturer_dans_l_admin(client_agent, a_echoir, "2027-01")
 
-    assert "1 facture(s) émise(s) (AL-38 à AL-38)" in texte(reponse)
-    assert Facture.objects.get().date_echeance == datetime.date(2027, 1, 31)
+    assert "Facturation de janvier 2027 — Régie garderie ALSH : lancée" in texte(reponse)
+    facture = Facture.objects.get()
+    assert (facture.numero, facture.date_echeance) == ("AL-38", datetime.date(2027, 1, 31))
 
 
 def test_the_command_refuses_february_a_echoir(a_echoir, lucas, cantine):

@@ -1,8 +1,10 @@
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.urls import reverse
 
-from facturation import formats, services
-from facturation.models import ZERO, Regie
+from facturation import services, taches
+from facturation.models import Regie
 
 
 def mois_de(texte):
@@ -15,9 +17,11 @@ def mois_de(texte):
 
 class Command(BaseCommand):
     help = (
-        "Émet les factures d'un mois : une par famille et régie, pour les jours facturables. "
+        "Lance l'émission des factures d'un mois : une par famille et régie, pour les jours "
+        "facturables, par un travail de fond par régie (suivi dans l'administration, Travaux). "
         "À terme échu, un mois se facture une fois terminé ; à échoir, au plus tard le mois "
-        "suivant."
+        "suivant. Toutes les régies ou aucune : une régie qui refuse le mois n'en laisse "
+        "lancer aucune."
     )
 
     def add_arguments(self, parser):
@@ -28,17 +32,21 @@ class Command(BaseCommand):
         debut = mois_de(mois)
         if regie is not None:
             try:
-                regie = Regie.objects.get(prefixe=regie.upper())
+                regies = [Regie.objects.get(prefixe=regie.upper())]
             except Regie.DoesNotExist:
                 raise CommandError(f"Régie inconnue : « {regie} ».") from None
+        else:
+            regies = list(Regie.objects.all())
+        if not regies:
+            self.stdout.write("Aucune régie : rien à facturer.")
+            return
         try:
-            rapports = services.facturer_mois(mois=debut, regie=regie)
+            travaux = taches.lancer_facturation(regies=regies, mois=debut)
         except ValidationError as erreur:
             raise CommandError(" ".join(erreur.messages)) from None
-        factures = sum(len(rapport.factures) for rapport in rapports)
-        lignes = sum(rapport.nombre_lignes for rapport in rapports)
-        total = sum((rapport.montant_total for rapport in rapports), ZERO)
+        liste = settings.PORTAIL_URL.rstrip("/") + reverse("admin:travaux_travail_changelist")
+        numeros = ", ".join(f"n° {travail.pk}" for travail in travaux)
         self.stdout.write(
-            f"Facturation de {debut:%m/%Y} : {factures} facture(s), {lignes} ligne(s), "
-            f"{formats.euros(total)} ({len(rapports)} régie(s))."
+            f"Facturation de {debut:%m/%Y} lancée : {len(travaux)} travail(s) ({numeros}), "
+            f"{len(regies)} régie(s) ; à suivre dans l'administration : {liste}"
         )

@@ -1,0 +1,283 @@
+"""Les travaux de fond de la facturation (la file et la page « Travaux » : travaux/) :
+
+- la facturation d'un mois pour une régie (`lancer_facturation`, l'action « Facturer un
+  mois… » et la commande `facturer`) : par lots de familles, chaque lot émis dans sa
+  transaction (services.facturer_periode), puis le PDF de chacune de ses factures archivé et
+  la facture annoncée à la famille (la file d'envoi des courriels) ;
+- l'impression de plus de SEUIL_IMPRESSION factures en un seul PDF (`lancer_impression`,
+  l'action « Imprimer les factures sélectionnées »), rangé dans le travail.
+
+Les deux sont idempotents : relancés (« Relancer les éléments en erreur ») ou repris après
+l'arrêt d'un worker (`manage.py reprendre_travaux`), ils ne refont que ce qui manque. Rien
+n'est facturé deux fois (JourFacture), les numéros restent sans trou (le compteur de la régie,
+dans la transaction de chaque lot), un PDF archivé ne se refait pas et une facture annoncée ne
+l'est plus (Facture.annoncee_le, marquée avec la mise en boîte de son courriel). Un élément qui
+échoue (une famille sans adresse, un PDF qui ne se rend pas) est noté en erreur et le travail
+continue.
+"""
+
+import datetime
+import io
+import logging
+
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Max, Min, Q, Sum
+from django.utils import timezone
+from django_tasks import task
+
+from enfants.regles import MOIS
+from facturation import formats, notifications, pdf, services
+from facturation.models import ZERO, Facture, Regie
+from familles.models import Famille
+from travaux.models import Travail
+from travaux.services import avancer, creer_travail, enregistrer_fichier, executer, noter_erreur
+
+logger = logging.getLogger(__name__)
+
+# Les familles facturées par transaction : assez pour que la régie ne soit verrouillée que
+# brièvement à chaque lot, et que l'avancement bouge toutes les quelques secondes (le PDF
+# d'une facture prend ~85 ms).
+LOT_DE_FAMILLES = 50
+# Au-delà de ce nombre de factures, l'impression part dans un travail de fond.
+SEUIL_IMPRESSION = 20
+LOT_D_IMPRESSION = 20
+
+
+# --- La facturation d'un mois ----------------------------------------------------------------
+
+
+def lancer_facturation(*, regies, mois, par=None, aujourdhui=None):
+    """Lance la facturation du mois (une date du mois) : un travail par régie, rendus dans
+    l'ordre. Toutes ou aucune : si une régie refuse le mois selon son mode
+    (Regie.raison_de_ne_pas_facturer), ValidationError et rien n'est lancé."""
+    debut, fin = services.bornes_du_mois(mois)
+    aujourdhui = aujourdhui or timezone.localdate()
+    raisons = [regie.raison_de_ne_pas_facturer(debut, fin, aujourdhui) for regie in regies]
+    if any(raisons):
+        raise ValidationError([raison for raison in raisons if raison])
+    return [
+        creer_travail(
+            genre=Travail.Genre.FACTURATION,
+            titre=f"Facturation de {MOIS[debut.month - 1]} {debut.year} — {regie.nom}",
+            tache=facturer_en_tache,
+            parametres={
+                "regie": regie.pk,
+                "debut": debut.isoformat(),
+                "fin": fin.isoformat(),
+                # Les factures d'un travail portent toutes la date de son lancement, même
+                # reprises le lendemain.
+                "aujourdhui": aujourdhui.isoformat(),
+            },
+            lance_par=par,
+            unite="familles",
+        )
+        for regie in regies
+    ]
+
+
+@task
+def facturer_en_tache(travail_id):
+    """La tâche de la file : la facturation décrite par le travail (lancer_facturation)."""
+    return executer(travail_id=travail_id, faire=_facturer)
+
+
+def _facturer(travail):
+    parametres = travail.parametres
+    regie = Regie.objects.get(pk=parametres["regie"])
+    debut = datetime.date.fromisoformat(parametres["debut"])
+    fin = datetime.date.fromisoformat(parametres["fin"])
+    aujourdhui = datetime.date.fromisoformat(parametres["aujourdhui"])
+    # La régie a pu changer de mode depuis le lancement : le travail échoue avec la raison.
+    raison = regie.raison_de_ne_pas_facturer(debut, fin, aujourdhui)
+    if raison:
+        raise ValidationError(raison)
+    options = {
+        "regie": regie,
+        "debut": debut,
+        "fin": fin,
+        "date_facture": aujourdhui,
+        "aujourdhui": aujourdhui,
+        "par": travail.lance_par,
+        "produire_pdf": False,
+        "annoncer": False,
+        "travail": travail,
+    }
+    familles = services.familles_a_facturer(regie=regie, debut=debut, fin=fin)
+    avancer(travail=travail, de=0, total=len(familles))
+    sans_tarif = []
+    for debut_du_lot in range(0, len(familles), LOT_DE_FAMILLES):
+        lot = familles[debut_du_lot : debut_du_lot + LOT_DE_FAMILLES]
+        for rapport in _emettre(travail, lot, options):
+            sans_tarif.extend(rapport.jours_sans_tarif)
+        factures = (
+            Facture.objects.filter(travail=travail, famille_id__in=lot)
+            .select_related("famille", "regie")
+            .prefetch_related("famille__responsables")
+            .order_by("rang")
+        )
+        for facture in factures:
+            if _archiver(travail, facture):
+                _annoncer(travail, facture)
+        avancer(travail=travail, de=len(lot), rapport=_rapport(travail, regie, sans_tarif))
+    return _rapport(travail, regie, sans_tarif)
+
+
+def _emettre(travail, lot, options):
+    """Les factures du lot, en une transaction ; si elle échoue, famille par famille, et une
+    famille qui échoue seule est notée en erreur. Rend les rapports de facturation."""
+    try:
+        return [services.facturer_periode(familles=lot, **options)]
+    except ValidationError:
+        raise  # la période ne se facture pas (le mode de la régie) : le travail échoue
+    except Exception as erreur:
+        if len(lot) == 1:
+            logger.exception("Facturation de la famille %s", lot[0])
+            famille = Famille.objects.prefetch_related("responsables").get(pk=lot[0])
+            noter_erreur(
+                travail=travail,
+                reference=f"famille:{famille.pk}",
+                element=_nom_de_famille(famille),
+                message=f"La facturation de la famille a échoué : {erreur}",
+            )
+            return []
+    return [rapport for famille_id in lot for rapport in _emettre(travail, [famille_id], options)]
+
+
+def _archiver(travail, facture):
+    """Le PDF de la facture archivé ; False, et une erreur notée, s'il ne peut pas l'être."""
+    if facture.pdf_sha256:
+        return True
+    titulaire = facture.famille.titulaire
+    if titulaire is None or not (titulaire.adresse and titulaire.ville):
+        noter_erreur(
+            travail=travail,
+            reference=f"facture:{facture.pk}",
+            element=_nom_de_famille(facture.famille),
+            message=(
+                f"Facture {facture.numero} émise, mais ni son PDF ni son courriel : la famille "
+                "n'a pas d'adresse postale. Saisissez l'adresse du responsable titulaire, puis "
+                "relancez les éléments en erreur."
+            ),
+        )
+        return False
+    try:
+        pdf.archiver_pdf(facture=facture)
+    except Exception as erreur:
+        logger.exception("PDF de la facture %s", facture.numero)
+        noter_erreur(
+            travail=travail,
+            reference=f"facture:{facture.pk}",
+            element=_nom_de_famille(facture.famille),
+            message=f"Facture {facture.numero} : le PDF n'a pas pu être produit ({erreur}).",
+        )
+        return False
+    return True
+
+
+def _annoncer(travail, facture):
+    """La facture annoncée à la famille, une seule fois (la file d'envoi des courriels)."""
+    if facture.annoncee_le:
+        return
+    try:
+        notifications.annoncer_une_fois(facture=facture)
+    except Exception as erreur:
+        logger.exception("Annonce de la facture %s", facture.numero)
+        noter_erreur(
+            travail=travail,
+            reference=f"facture:{facture.pk}",
+            element=_nom_de_famille(facture.famille),
+            message=f"Facture {facture.numero} : le courriel n'a pas pu être préparé ({erreur}).",
+        )
+
+
+def _rapport(travail, regie, sans_tarif):
+    """Le rapport du travail, d'après les factures qu'il a émises (toutes ses exécutions)."""
+    totaux = Facture.objects.filter(travail=travail).aggregate(
+        nombre=Count("pk"),
+        montant=Sum("montant"),
+        premier=Min("rang"),
+        dernier=Max("rang"),
+        pdf=Count("pk", filter=~Q(pdf_sha256="")),
+        annoncees=Count("pk", filter=Q(annoncee_le__isnull=False)),
+    )
+    numeros = ""
+    if totaux["nombre"]:
+        numeros = f"{regie.prefixe}-{totaux['premier']} à {regie.prefixe}-{totaux['dernier']}"
+    return {
+        "factures": totaux["nombre"],
+        "numeros": numeros,
+        "montant": formats.euros(totaux["montant"] or ZERO),
+        "pdf": totaux["pdf"],
+        "annoncees": totaux["annoncees"],
+        "jours_sans_tarif": services.jours_sans_tarif_par_prestation(sans_tarif),
+    }
+
+
+def _nom_de_famille(famille):
+    """« Famille n° 1001001819331 DUPONT »."""
+    titulaire = famille.titulaire
+    return f"Famille n° {famille.numero}" + (f" {titulaire.nom}" if titulaire else "")
+
+
+# --- L'impression d'un lot de factures -------------------------------------------------------
+
+
+def lancer_impression(*, factures, par=None):
+    """Lance l'impression des factures (dans cet ordre) en un seul PDF, rangé dans le
+    travail rendu."""
+    ids = [facture.pk for facture in factures]
+    return creer_travail(
+        genre=Travail.Genre.IMPRESSION,
+        titre=f"Impression de {len(ids)} factures ({timezone.localdate():%d/%m/%Y})",
+        tache=imprimer_en_tache,
+        parametres={"factures": ids},
+        lance_par=par,
+        unite="factures",
+        total=len(ids),
+    )
+
+
+@task
+def imprimer_en_tache(travail_id):
+    """La tâche de la file : l'impression décrite par le travail (lancer_impression)."""
+    return executer(travail_id=travail_id, faire=_imprimer)
+
+
+def _imprimer(travail):
+    from pypdf import PdfWriter
+
+    ids = travail.parametres["factures"]
+    par_id = Facture.objects.select_related("regie", "famille", "facture_corrigee").in_bulk(ids)
+    avancer(travail=travail, de=0, total=len(ids))
+    sortie = PdfWriter()
+    imprimees = 0
+    for debut_du_lot in range(0, len(ids), LOT_D_IMPRESSION):
+        lot = ids[debut_du_lot : debut_du_lot + LOT_D_IMPRESSION]
+        for pk in lot:
+            facture = par_id.get(pk)
+            if facture is None:
+                continue  # une facture ne se supprime pas ; une base restaurée, peut-être
+            try:
+                pdf.archiver_pdf(facture=facture)
+                sortie.append(io.BytesIO(pdf.lire_pdf_archive(facture)))
+            except Exception as erreur:
+                logger.exception("Impression de la facture %s", facture.numero)
+                noter_erreur(
+                    travail=travail,
+                    reference=f"facture:{facture.pk}",
+                    element=f"Facture {facture.numero}",
+                    message=f"Non imprimée : {erreur}",
+                )
+            else:
+                imprimees += 1
+        avancer(travail=travail, de=len(lot))
+    if not imprimees:
+        raise ValidationError("Aucune des factures n'a pu être imprimée.")
+    tampon = io.BytesIO()
+    sortie.write(tampon)
+    enregistrer_fichier(
+        travail=travail,
+        nom=f"factures-{timezone.localtime(travail.lance_le):%Y-%m-%d}-{travail.pk}.pdf",
+        contenu=tampon.getvalue(),
+    )
+    return {"factures": imprimees, "pages": len(sortie.pages)}

@@ -59,6 +59,7 @@ def test_chaque_service_a_sa_minuterie_et_une_commande_qui_accepte_ses_options()
         "portail-planif-impayes",
         "portail-planif-rappels",
         "portail-planif-travaux",
+        "portail-planif-campagnes",
     }
     connues = get_commands()
     for nom, (commande, *options) in commandes.items():
@@ -82,6 +83,7 @@ def test_le_readme_donne_les_memes_taches_en_cron():
         (["rapprocher_paiements"], "facturation.paiement"),
         (["transmettre_impayes", "--jour-des-regies"], "facturation"),
         (["rappeler_echeances"], "courriels"),
+        (["allouer_campagnes_closes"], "enfants"),
     ],
 )
 def test_une_tache_tourne_deux_fois_sur_une_base_vide_et_journalise_son_bilan(

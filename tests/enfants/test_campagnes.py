@@ -2,6 +2,7 @@
 arrivé ou attribution équitable à la clôture, priorités, tirage rejouable, liste d'attente."""
 
 import datetime
+from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -621,3 +622,40 @@ def test_un_agent_du_groupe_du_service_gere_les_campagnes(alsh, client):
 
     assert "1 famille(s), 1 journée(s) accordée(s)" in texte(reponse)
     assert not agent.has_perm("enfants.change_resultatattribution")
+
+
+# --- La commande planifiée : l'attribution suit la clôture ------------------------------------
+
+
+def test_la_commande_planifiee_attribue_chaque_campagne_close_une_seule_fois(alsh, monkeypatch):
+    monkeypatch.setattr(timezone, "now", lambda: APRES)
+    equitable = campagne(alsh, mode=Campagne.Mode.ATTRIBUTION)
+    encore_ouverte = campagne(
+        alsh,
+        nom="Vacances de printemps 2027",
+        mode=Campagne.Mode.ATTRIBUTION,
+        date_debut=datetime.date(2027, 4, 12),
+        date_fin=datetime.date(2027, 4, 16),
+        cloture=a_paris(2027, 3, 1, 18, 0),
+    )
+    premier_arrive = campagne(alsh, nom="Toussaint 2026")
+    familles = [famille(alsh, nom) for nom in ("AUBERT", "BLANC", "CARON")]
+    for titulaire, (enfant,) in familles:
+        demander(titulaire, enfant, alsh)
+
+    sortie = StringIO()
+    call_command("allouer_campagnes_closes", stdout=sortie)
+    call_command("allouer_campagnes_closes", stdout=(seconde := StringIO()))
+
+    assert sortie.getvalue().startswith("Campagnes attribuées : « Vacances d'hiver 2027 »")
+    assert seconde.getvalue() == "Aucune campagne close à attribuer.\n"
+    equitable.refresh_from_db()
+    encore_ouverte.refresh_from_db()
+    premier_arrive.refresh_from_db()
+    assert equitable.attribuee_le == APRES
+    assert encore_ouverte.attribuee_le is None and premier_arrive.attribuee_le is None
+    assert ResultatAttribution.objects.count() == 3
+    assert Message.objects.count() == 3  # chaque famille prévenue une fois
+    assert sorted(etat(enfant, alsh) for _, (enfant,) in familles) == sorted(
+        [Etat.RESERVE, Etat.RESERVE, Etat.LISTE_ATTENTE]
+    )

@@ -160,11 +160,12 @@ DELAI_DOUBLON = datetime.timedelta(minutes=10)
 
 
 @transaction.atomic
-def ecrire_aux_familles(*, familles, par, sujet, corps):
+def ecrire_aux_familles(*, familles, par, sujet, corps, deja_depuis=None):
     """Le même message à plusieurs familles : un seul par famille, même quand elle figure
     plusieurs fois (deux enfants inscrits), et tous ou aucun. Les familles sont verrouillées
     le temps de l'envoi, si bien que deux envois simultanés du même message n'en font qu'un.
-    Renvoie les messages envoyés."""
+    Une famille qui l'a déjà reçu depuis `deja_depuis` (par défaut : DELAI_DOUBLON) ne le
+    reçoit pas de nouveau. Renvoie les messages envoyés."""
     sujet, corps = _texte(sujet, "Le sujet"), _texte(corps, "Le message")
     identifiants = sorted({famille.pk for famille in familles})
     destinataires = list(
@@ -176,7 +177,7 @@ def ecrire_aux_familles(*, familles, par, sujet, corps):
             sens=Message.Sens.VERS_FAMILLE,
             sujet=sujet[:200],
             corps=corps,
-            date_envoi__gte=timezone.now() - DELAI_DOUBLON,
+            date_envoi__gte=deja_depuis or timezone.now() - DELAI_DOUBLON,
         ).values_list("famille_id", flat=True)
     )
     return [

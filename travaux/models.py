@@ -19,6 +19,7 @@ class Travail(models.Model):
     class Genre(models.TextChoices):
         FACTURATION = "facturation", "Facturation"
         IMPRESSION = "impression", "Impression"
+        MESSAGES = "messages", "Messages aux familles"
 
     class Etat(models.TextChoices):
         EN_ATTENTE = "en_attente", "En attente"

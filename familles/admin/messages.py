@@ -15,8 +15,9 @@ from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
 
-from familles import services
+from familles import services, taches
 from familles.admin.outils import lien_admin
 from familles.fichiers import PieceJointeField
 from familles.forms.messages import ReponseForm
@@ -310,6 +311,24 @@ class MessageAdmin(admin.ModelAdmin):
                     f"Aucune famille n'a d'enfant inscrit à « {formulaire.choix[1]} » "
                     "aujourd'hui ou après : aucun message n'a été envoyé.",
                 )
+            elif "envoyer" in request.POST and len(familles) > taches.SEUIL_ENVOI:
+                travail = taches.lancer_ecriture(
+                    familles=familles,
+                    par=request.user,
+                    sujet=formulaire.cleaned_data["sujet"],
+                    corps=formulaire.cleaned_data["corps"],
+                )
+                lien = reverse("admin:travaux_travail_change", args=[travail.pk])
+                self.message_user(
+                    request,
+                    format_html(
+                        '{} : envoi lancé en arrière-plan. <a href="{}">Suivre le travail</a>.',
+                        travail.titre,
+                        lien,
+                    ),
+                    messages.SUCCESS,
+                )
+                return redirect(lien)
             elif "envoyer" in request.POST:
                 envoyes = services.ecrire_aux_familles(
                     familles=familles,

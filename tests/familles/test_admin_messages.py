@@ -23,6 +23,7 @@ from tests.factories import (
     UtilisateurFactory,
 )
 from tests.outils import texte
+from travaux.models import Travail
 
 PDF = b"%PDF-1.4\n%%EOF\n"
 ECRIRE = "admin:familles_message_ecrire"
@@ -363,3 +364,57 @@ def test_une_famille_se_preremplit_par_l_adresse(client_agent, martin):
     assert "MARTIN MARIE (1001001820442)" in texte(reponse)
 
     assert client_agent.get(reverse(ECRIRE), {"famille": "abc"}).status_code == 200
+
+
+# --- Beaucoup de familles : l'envoi en travail de fond ----------------------------------------
+
+
+def test_ecrire_a_plus_de_vingt_familles_part_en_travail_de_fond(
+    client_agent, agent, mercredi, taches_immediates, django_capture_on_commit_callbacks
+):
+    familles = [ResponsableFactory().famille for _ in range(23)]
+    for famille in familles:
+        InscriptionFactory(enfant=EnfantFactory(famille=famille), prestation=mercredi)
+    donnees = {"destinataires": "prestation", "prestation": mercredi.pk, "sujet": "Sortie"}
+
+    # La requête ne fait que lancer le travail (il entre dans la file à la validation).
+    reponse = client_agent.post(reverse(ECRIRE), {**donnees, "corps": "C", "envoyer": "1"})
+    travail = Travail.objects.get()
+    assert reponse.status_code == 302
+    assert reponse["Location"] == reverse("admin:travaux_travail_change", args=[travail.pk])
+    assert (travail.genre, travail.total, travail.unite) == ("messages", 23, "familles")
+    assert travail.titre == "Message « Sortie » à 23 familles"
+    assert not Message.objects.exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client_agent.post(reverse(ECRIRE), {**donnees, "corps": "D", "envoyer": "1"})
+    fait = Travail.objects.get(parametres__corps="D")
+    assert (fait.etat, fait.fait, fait.total) == ("termine", 23, 23)
+    assert fait.rapport == {"Messages envoyés": "23", "Familles": "23"}
+    assert Message.objects.filter(corps="D").count() == 23
+    assert {m.auteur for m in Message.objects.filter(corps="D")} == {agent}
+    page = client_agent.get(reverse("admin:travaux_travail_change", args=[fait.pk]))
+    assert "23 / 23 familles" in texte(page)
+    assert "Messages envoyés" in texte(page)
+
+
+def test_un_envoi_repris_n_ecrit_pas_deux_fois_a_une_famille(
+    agent, mercredi, taches_immediates, django_capture_on_commit_callbacks
+):
+    from familles import taches
+    from travaux.services import commencer
+
+    familles = [ResponsableFactory().famille for _ in range(3)]
+    with django_capture_on_commit_callbacks(execute=False):
+        travail = taches.lancer_ecriture(familles=familles, par=agent, sujet="S", corps="C")
+    # Une première exécution écrit à la première famille, puis le worker s'arrête net.
+    travail = commencer(travail_id=travail.pk)
+    taches.services.ecrire_aux_familles(
+        familles=familles[:1], par=agent, sujet="S", corps="C", deja_depuis=travail.lance_le
+    )
+    Travail.objects.filter(pk=travail.pk).update(etat="en_attente")
+
+    taches.ecrire_en_tache.call(travail.pk)
+
+    assert Message.objects.count() == 3
+    assert Travail.objects.get(pk=travail.pk).rapport["Messages envoyés"] == "2"

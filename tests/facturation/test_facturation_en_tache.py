@@ -504,7 +504,7 @@ def attendre(condition, *, secondes, journal):
 @pytest.mark.postgresql
 @en_base
 def test_a_worker_killed_mid_run_then_resumed_bills_archives_and_announces_each_family_once(
-    regie, mercredi, lancer_un_worker, settings, tmp_path
+    regie, mercredi, lancer_un_worker, settings, tmp_path, file_courriels
 ):
     familles = {famille_du_mercredi(mercredi, f"FAMILLE{n}").pk for n in range(FAMILLES)}
     regie.dernier_numero_facture = 0
@@ -543,10 +543,12 @@ def test_a_worker_killed_mid_run_then_resumed_bills_archives_and_announces_each_
     # Chaque PDF archivé, tel que son empreinte le dit.
     for facture in factures:
         assert pdf.lire_pdf_archive(facture).startswith(b"%PDF-")
-    # Chaque facture annoncée une fois : un courriel dans la boîte, envoyé.
+    # Chaque facture annoncée une fois : un courriel dans la file d'envoi, qui part une fois.
     assert all(f.annoncee_le for f in factures)
     courriels = sorted(Email.objects.values_list("subject", flat=True))
     assert courriels == sorted(f"Portail Familles : facture {f.numero}" for f in factures)
-    assert set(Email.objects.values_list("status", flat=True)) == {0}
+    file_courriels()  # la commande envoyer_courriels
+    assert set(Email.objects.values_list("status", flat=True)) == {0}  # envoyés
+    assert sorted(courriel.subject for courriel in mail.outbox) == courriels
     assert travail.rapport["factures"] == travail.rapport["pdf"] == FAMILLES
     assert travail.rapport["annoncees"] == FAMILLES

@@ -13,7 +13,6 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
-from eopayment import payfip_ws
 
 from facturation import paiement, simulateur_payfip
 from facturation.models import Facture, Reglement, TransactionEnLigne
@@ -177,39 +176,6 @@ def test_le_simulateur_n_accepte_pas_un_second_choix_pour_le_meme_idop(
 
 
 # --- PayFiP (eopayment, ses appels SOAP remplacés) ------------------------------------------
-
-
-class ReponsePayfip(dict):
-    __getattr__ = dict.__getitem__
-
-
-@pytest.fixture
-def payfip(settings, monkeypatch):
-    settings.PAYFIP_BACKEND = "payfip_ws"
-    etat = {"resultrans": "P", "erreur": None, "demandes": 0}
-
-    def get_idop(self, **demande):
-        return "IDOP0001"
-
-    def get_info_paiement(self, idop, timeout=None):
-        etat["demandes"] += 1
-        if etat["erreur"]:
-            raise payfip_ws.PayFiPError(etat["erreur"], "erreur PayFiP")
-        return ReponsePayfip(
-            idop=idop,
-            resultrans=etat["resultrans"],
-            refdet="AL-36",
-            montant="4250",
-            numauto="112233",
-            dattrans="",
-            heurtrans="",
-            saisie="T",
-            mel="jean.dupont@wanadoo.fr",
-        )
-
-    monkeypatch.setattr(payfip_ws.PayFiP, "get_idop", get_idop)
-    monkeypatch.setattr(payfip_ws.PayFiP, "get_info_paiement", get_info_paiement)
-    return etat
 
 
 def commencer_chez_payfip(client, facture):

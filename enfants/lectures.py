@@ -150,11 +150,19 @@ def titulaire_de_la_famille(famille_id):
 
 @compilee
 def _journees_entre(*, enfant_id, debut, fin):
-    return Journee.objects.filter(enfant_id=enfant_id, date__range=(debut, fin))
+    # Les seuls champs que lit la grille, sans tri (elle les range par prestation et jour) : les
+    # deux horodatages et l'auteur en moins, ~0,2 ms de processeur de moins pour une grille de
+    # 7 lignes (docs/performance.md).
+    return (
+        Journee.objects.filter(enfant_id=enfant_id, date__range=(debut, fin))
+        .only("prestation_id", "date", "etat", "reservee", "motif")
+        .order_by()
+    )
 
 
 def journees_entre(*, enfant_id, debut, fin):
-    """Les journées enregistrées de l'enfant entre deux dates : une requête."""
+    """Les journées enregistrées de l'enfant entre deux dates, pour la grille (ses seuls champs :
+    un autre se lirait par une requête de plus) : une requête."""
     return _journees_entre(enfant_id=enfant_id, debut=debut, fin=fin)
 
 

@@ -36,6 +36,16 @@ def euros(montant):
     return formats.euros(montant)
 
 
+@register.filter(expects_localtime=True)
+def date_courte(jour):
+    """date(2026, 12, 7) → « 07/12/2026 » ; un instant, à l'heure de Paris. Le même texte que
+    `|date:"d/m/Y"`, pour les tableaux des pages : le filtre de Django coûte ~20 µs par date
+    (docs/performance.md), celui-ci ~1 µs."""
+    if not jour:
+        return ""
+    return f"{jour:%d/%m/%Y}"
+
+
 @register.filter
 def date_longue(jour):
     """date(2026, 11, 26) → « Jeudi 26 novembre 2026 » ; le premier du mois s'écrit « 1er »."""

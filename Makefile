@@ -6,7 +6,7 @@ PORT ?= 8000
 # Le worker des travaux de fond : la file dans la base (par défaut) ou dans Redis (TACHES=rq).
 WORKER := $(if $(filter rq,$(TACHES)),rqworker default,db_worker)
 
-.PHONY: install run demo test test-browser lint format bench bench-smoke clean
+.PHONY: install run demo test test-browser lint format bench bench-smoke clean css
 
 $(BIN)/.installe: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -65,3 +65,14 @@ bench-smoke: install
 
 clean:
 	rm -rf $(VENV) staticfiles
+
+## make css : Bootstrap réduit aux règles que les gabarits emploient (PurgeCSS, Node et npm),
+## à relancer quand un gabarit prend une classe de Bootstrap qu'aucun autre n'avait ;
+## tests/portail/test_css.py le rappelle. Le fichier produit est versionné : le portail n'a pas
+## besoin de Node pour tourner.
+front/node_modules/.installe: front/package.json front/package-lock.json
+	npm ci --prefix front --no-audit --no-fund
+	touch $@
+
+css: front/node_modules/.installe
+	cd front && npx purgecss --config purgecss.config.cjs --output ../static/vendor/bootstrap/

@@ -212,6 +212,19 @@ ok "manage.py demo (familles Dupont et Martin, agent)"
 # --- 3. gunicorn, le worker, nginx -----------------------------------------------------------
 
 etape "gunicorn et le worker (les commandes de deploy/systemd/)"
+if command -v systemd-analyze >/dev/null; then
+    # Les unités relues par systemd, chemins remplacés : aucune remarque (clé inconnue…).
+    mkdir -p "$DOSSIER/systemd"
+    for unite in deploy/systemd/*.service deploy/systemd/*.timer; do
+        sed -e "s|/srv/portail/.venv/bin/|$BIN/|g" -e "s|^WorkingDirectory=/srv/portail$|WorkingDirectory=$RACINE|" \
+            "$unite" >"$DOSSIER/systemd/$(basename "$unite")"
+    done
+    remarques=$(cd "$DOSSIER/systemd" && systemd-analyze verify ./*.service ./*.timer 2>&1) || true
+    [[ -z $remarques ]] || echec "systemd-analyze verify relève dans deploy/systemd/ : $remarques"
+    ok "systemd-analyze verify : les $(ls "$DOSSIER/systemd" | wc -l) unités de deploy/systemd/ sans remarque"
+else
+    echo "  (systemd-analyze absent : les unités ne sont pas relues par systemd, seulement lancées)"
+fi
 commande=$(commande_de_l_unite deploy/systemd/portail-gunicorn.service ExecStart)
 [[ $commande == *127.0.0.1:8000* ]] || echec "portail-gunicorn.service n'écoute plus 127.0.0.1:8000."
 commande=${commande//127.0.0.1:8000/127.0.0.1:$PORT_GUNICORN}
@@ -248,10 +261,10 @@ sed -e "s|listen 80;|listen 127.0.0.1:$PORT_HTTP;|" \
     -e "s|/etc/letsencrypt/live/portail.exemple.fr/|$DOSSIER/tls/|" \
     -e "s|/srv/portail/staticfiles/|$STATIC_ROOT/|" \
     -e "s|/var/log/portail/|$DOSSIER/journaux/|" \
-    -e "s|/var/www/letsencrypt|$DOSSIER/acme|" \
+    -e "s|/var/www/html|$DOSSIER/acme|" \
     -e "s|server 127.0.0.1:8000 |server 127.0.0.1:$PORT_GUNICORN |" \
     deploy/nginx/portail.conf >"$DOSSIER/nginx/portail.conf"
-for reste in portail.exemple.fr /srv/portail /var/log/ 127.0.0.1:8000 "listen 80" "listen 443"; do
+for reste in portail.exemple.fr /srv/portail /var/log/ /var/www 127.0.0.1:8000 "listen 80" "listen 443"; do
     ! grep -v '^\s*#' "$DOSSIER/nginx/portail.conf" | grep -qF "$reste" ||
         echec "deploy/nginx/portail.conf a changé : « $reste » n'a pas été remplacé (verifier-production.sh)."
 done
@@ -299,6 +312,12 @@ reponse=$(curl -sS -o /dev/null -w '%{http_code} %{redirect_url}' "http://127.0.
 [[ $reponse == "301 $HTTPS/connexion/?suite=1" ]] ||
     echec "HTTP n'est pas redirigé vers HTTPS : « $reponse »."
 ok "GET http://127.0.0.1:$PORT_HTTP/connexion/ : 301 vers $HTTPS/connexion/"
+
+mkdir -p "$DOSSIER/acme/.well-known/acme-challenge"
+echo "defi-certbot" >"$DOSSIER/acme/.well-known/acme-challenge/jeton"
+reponse=$(curl -sS "http://127.0.0.1:$PORT_HTTP/.well-known/acme-challenge/jeton")
+[[ $reponse == defi-certbot ]] || echec "le défi de certbot n'est pas servi en HTTP : « $reponse »."
+ok "GET http://…/.well-known/acme-challenge/… : servi en HTTP (renouvellement par certbot)"
 
 entetes=$("${CURL[@]}" -D - -o "$DOSSIER/connexion.html.gz" -H "Accept-Encoding: gzip" "$HTTPS/connexion/")
 grep -qi '^content-encoding: gzip' <<<"$entetes" || echec "la page HTML n'est pas compressée (gzip)."

@@ -92,7 +92,7 @@ arreter_tout() {
     exit "$code"
 }
 trap arreter_tout EXIT
-trap 'exit 130' INT TERM
+trap 'printf "\nÉCHEC de la vérification de la production : interrompue.\n" >&2; exit 130' INT TERM
 
 lancer() { # lancer NOM COMMANDE… : en arrière-plan, journal dans $DOSSIER/NOM.log
     local nom=$1
@@ -184,6 +184,7 @@ export COURRIELS_VERROU=$DOSSIER/courriels.lock
 [[ $DEBUG == off ]] || echec "le modèle d'environnement ne met pas DEBUG=off."
 mkdir -p "$MEDIA_ROOT"
 ok "DEBUG=off, SECRET_KEY tirée au hasard, base $BASE, cache $REDIS"
+[[ ! -e .env ]] || echo "  attention : .env existe ; settings.py en lit les variables que ce script ne fixe pas."
 
 "$PYTHON" manage.py check --deploy --fail-level WARNING >"$DOSSIER/check-deploy.log" 2>&1 ||
     { cat "$DOSSIER/check-deploy.log" >&2; echec "manage.py check --deploy signale des problèmes."; }

@@ -6,7 +6,7 @@ PORT ?= 8000
 # Le worker des travaux de fond : la file dans la base (par défaut) ou dans Redis (TACHES=rq).
 WORKER := $(if $(filter rq,$(TACHES)),rqworker default,db_worker)
 
-.PHONY: install run demo test test-browser lint format bench bench-smoke clean css
+.PHONY: install run demo test test-browser lint format bench bench-smoke prod-check clean css
 
 $(BIN)/.installe: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -62,6 +62,12 @@ bench: install
 ## make bench-smoke : la même suite en miniature (CI) ; échoue si quelque chose est cassé
 bench-smoke: install
 	$(BIN)/python -m bench --smoke
+
+## make prod-check : la pile de production (réglages de production, PostgreSQL, gunicorn, worker,
+## tâches planifiées, nginx en HTTPS) montée ici sur une base jetable et vérifiée au travers de
+## nginx ; tout est arrêté à la fin (deploy/verifier-production.sh, docs/deploiement.md)
+prod-check: install
+	PYTHON=$(CURDIR)/$(BIN)/python deploy/verifier-production.sh
 
 clean:
 	rm -rf $(VENV) staticfiles

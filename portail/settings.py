@@ -249,7 +249,9 @@ USE_TZ = True
 # Fichiers statiques (servis par whitenoise) et fichiers déposés
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Où `collectstatic` range les fichiers statiques, que nginx sert (deploy/nginx/portail.conf) ;
+# la vérification de la production (deploy/verifier-production.sh) les range hors du dépôt.
+STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 MEDIA_URL = "/media/"
 STORAGES = {

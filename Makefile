@@ -56,11 +56,11 @@ format: install
 	$(BIN)/ruff check --fix .
 
 ## make bench : les benchmarks sur 10 000 familles (PostgreSQL et wrk ; voir docs/performance.md)
-bench: install
+bench: install front/node_modules/.installe
 	$(BIN)/python -m bench
 
 ## make bench-smoke : la même suite en miniature (CI) ; échoue si quelque chose est cassé
-bench-smoke: install
+bench-smoke: install front/node_modules/.installe
 	$(BIN)/python -m bench --smoke
 
 ## make prod-check : la pile de production (réglages de production, PostgreSQL, gunicorn, worker,

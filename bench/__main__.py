@@ -17,6 +17,8 @@ saut). Dans l'ordre :
  5. le téléchargement d'un PDF archivé, une connexion à la fois (p50) ;
  6. la ruée sur les réservations (bench/rush.py) ;
  7. la mémoire de chaque worker après la charge (VmRSS) ;
+ 7 bis. Lighthouse (émulation mobile) sur la page de connexion et chaque page des parents, au
+    travers du site nginx livré (bench/lighthouse.py) ;
  8. la facturation par famille (bench/facturation.py, sa propre base) et le rendu des PDF
     (bench/pdf.py) ;
 puis le tableau, avec la cible de chaque mesure et si elle est atteinte, écrit aussi dans
@@ -39,12 +41,16 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from bench import lighthouse
+
 RACINE = Path(__file__).resolve().parent.parent
 # L'environnement d'avant bench/settings.py (qui pose DEBUG, SECRET_KEY…) : celui des scripts
 # bench/facturation.py et bench/pdf.py, lancés à part avec leurs propres réglages.
 ENVIRONNEMENT = dict(os.environ)
 PG = "postgres://postgres@127.0.0.1:5432"
 MAX_REQUETES = 12
+# Les pages que la course d'essai passe par Lighthouse (toutes dans la course complète).
+PAGES_LIGHTHOUSE = ("Accueil", "Planning (grille du mois)")
 
 
 def options():
@@ -87,6 +93,8 @@ def echec(message):
 def verifier_prerequis():
     if shutil.which("wrk") is None:
         echec("wrk manque (apt-get install -y wrk).")
+    if manque := lighthouse.manquants():
+        echec(f"Pour Lighthouse, il manque : {', '.join(manque)}.")
     import psycopg
 
     try:
@@ -335,6 +343,21 @@ def main():
         if ruee.surreservees:
             casse.append(f"ruée : {ruee.surreservees} réservation(s) au-delà des places")
         memoire = serveur.memoire_workers()
+
+        etape("Lighthouse : un téléphone sur un réseau lent, au travers de nginx")
+        notes = []
+        with lighthouse.Nginx(serveur.port) as site:
+            a_noter = [("Connexion", "/connexion/", "")] + [
+                (nom, echantillon[0].chemin(modele), echantillon[0].cookie)
+                for nom, modele in pages.PAGES
+                if nom in PAGES_LIGHTHOUSE or not o.smoke
+            ]
+            for nom, chemin, cookie in a_noter:
+                if chemin.endswith("/pdf/"):
+                    continue  # un PDF n'est pas une page
+                note = lighthouse.noter(site.base, nom, chemin, cookie)
+                notes.append(note)
+                print(f"{nom:<30} {note.valeur()}", flush=True)
         journal = serveur.lire_journal()
 
     # --- Le tableau --------------------------------------------------------------------------
@@ -399,6 +422,15 @@ def main():
                 f"{debit:.0f} réservations/s en moyenne, {debit / nue.par_seconde:.2f}× la "
                 f"grille nue ; p95 ≤ 1 s demande ici au moins "
                 f"{ruee.parents / nue.par_seconde:.2f}×",
+            )
+        )
+    for note in notes:
+        lignes.append(
+            Ligne(
+                f"Lighthouse, mobile : {note.page}",
+                note.valeur(),
+                "≥ 0,95 ; 1 ; 1 ; ≤ 60 Ko",
+                note.atteinte,
             )
         )
     plus_gros = max(memoire.values(), default=0)

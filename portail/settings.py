@@ -357,6 +357,8 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+# La page de santé répond aussi en HTTP : une sonde locale l'appelle sans passer par le proxy.
+SECURE_REDIRECT_EXEMPT = [r"^sante/$"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"

@@ -20,6 +20,7 @@ import re
 import time
 import uuid
 
+from django.conf import settings
 from django.utils.functional import LazyObject
 from pythonjsonlogger.core import RESERVED_ATTRS
 from pythonjsonlogger.json import JsonFormatter
@@ -52,6 +53,16 @@ def utilisateur_deja_lu(request):
     return None
 
 
+def adresse_a_journaliser(request):
+    """L'adresse telle que déclarée (« factures/<id:pk>/pdf/ ») ; celle d'un fichier statique
+    (servi par WhiteNoise, sans route) ; « - » pour une adresse qui ne mène nulle part."""
+    if request.resolver_match is not None:
+        return f"/{request.resolver_match.route}"
+    if request.path.startswith(f"/{settings.STATIC_URL.lstrip('/')}"):
+        return request.path
+    return "-"
+
+
 class IdentifiantDeRequeteMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -63,7 +74,7 @@ class IdentifiantDeRequeteMiddleware:
         try:
             reponse = self.get_response(request)
             reponse[ENTETE] = request.id
-            route = f"/{request.resolver_match.route}" if request.resolver_match else "-"
+            route = adresse_a_journaliser(request)
             logger.info(
                 "%s %s %s %d ms",
                 request.method,

@@ -135,3 +135,12 @@ def test_logs_json_on_configure_la_console_en_json():
         -1
     ].items()
     assert lignes[-1]["request_id"] is None
+
+
+def test_un_fichier_statique_et_une_adresse_inconnue(client, db, journal):
+    client.get("/static/css/nexistepas.css")
+    client.get("/jeton-secret-mal-tape/")
+
+    texte = journal["texte"].getvalue()
+    assert "GET /static/css/nexistepas.css 404" in texte
+    assert "GET - 404" in texte

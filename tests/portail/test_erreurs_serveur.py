@@ -2,6 +2,10 @@
 ce que la famille a envoyé (données de santé, mot de passe), ni cookie, ni secret des réglages ;
 Sentry n'est initialisé qu'avec un DSN."""
 
+import os
+import subprocess
+import sys
+from pathlib import Path
 from unittest import mock
 
 import pytest
@@ -10,6 +14,8 @@ from django.core import mail
 from post_office.models import Email
 
 from commun.suivi import initialiser_sentry
+
+RACINE = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -88,3 +94,26 @@ def test_sentry_est_initialise_avec_un_dsn_sans_donnees_personnelles():
     assert options["send_default_pii"] is False
     assert options["max_request_body_size"] == "never"
     assert options["include_local_variables"] is False
+
+
+def test_les_reglages_initialisent_sentry_seulement_avec_sentry_dsn():
+    def initialise(**environnement):
+        resultat = subprocess.run(
+            [
+                sys.executable,
+                "manage.py",
+                "shell",
+                "-c",
+                "import sentry_sdk; print(sentry_sdk.is_initialized())",
+            ],
+            cwd=RACINE,
+            env={**os.environ, "DEBUG": "on", "SENTRY_DSN": "", **environnement},
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        return resultat.stdout.strip().splitlines()[-1]
+
+    assert initialise() == "False"
+    # Un DSN local (port « discard ») : rien ne part tant qu'aucune erreur n'est envoyée.
+    assert initialise(SENTRY_DSN="http://cle@127.0.0.1:9/1") == "True"

@@ -144,6 +144,11 @@ def sauvegarder(*, destination, alias="default"):
     connexion = _base(alias)
     cree_le = timezone.localtime().replace(microsecond=0)
     destination = Path(destination)
+    if destination.resolve().is_relative_to(Path(settings.MEDIA_ROOT).resolve()):
+        raise SauvegardeImpossible(
+            "Le dossier des sauvegardes ne peut pas être dans MEDIA_ROOT (il se copierait "
+            "lui-même) : choisissez-en un autre (SAUVEGARDES_DIR)."
+        )
     destination.mkdir(parents=True, exist_ok=True)
     nom = PREFIXE + cree_le.strftime(FORMAT_DU_NOM)
     dossier = destination / nom

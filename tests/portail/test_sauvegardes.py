@@ -182,3 +182,14 @@ def test_garder_efface_les_plus_anciennes(tmp_path):
         "portail-20261202-020000",
         "portail-20261203-020000",
     ]
+
+
+def test_le_dossier_des_sauvegardes_ne_peut_pas_etre_dans_media_root(
+    transactional_db, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+    with pytest.raises(CommandError, match="ne peut pas être dans MEDIA_ROOT"):
+        call_command("sauvegarder", str(tmp_path / "media" / "sauvegardes"), stdout=io.StringIO())
+
+    assert not (tmp_path / "media").exists()

@@ -8,11 +8,14 @@ import sys
 import tempfile
 from datetime import timedelta
 from decimal import Decimal
+from email.utils import parseaddr
 from pathlib import Path
 
 import environ
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+
+from commun.suivi import initialiser_sentry
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -65,6 +68,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # L'identifiant de chaque requête (X-Request-ID) et sa ligne au journal : commun/journal.py.
+    "commun.journal.IdentifiantDeRequeteMiddleware",
     "portail.middleware.EntetesSansCaractereNulMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -254,6 +259,8 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 MEDIA_URL = "/media/"
+# Le dossier des sauvegardes (`manage.py sauvegarder`, docs/sauvegarde.md).
+SAUVEGARDES_DIR = env.path("SAUVEGARDES_DIR", default=BASE_DIR / "sauvegardes")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -359,6 +366,8 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+# La page de santé répond aussi en HTTP : une sonde locale l'appelle sans passer par le proxy.
+SECURE_REDIRECT_EXEMPT = [r"^sante/$"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -383,15 +392,59 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Le journal (commun/journal.py) : une ligne par événement, sur la sortie d'erreur (le journal
+# de systemd en production), avec l'identifiant de la requête (X-Request-ID, repris du proxy ou
+# tiré ici) et celui de l'utilisateur connecté ; LOGS_JSON=on : une ligne JSON par événement.
+# Une ligne par requête (journal « commun.journal ») ; jamais le corps d'une requête.
+LOGS_JSON = env.bool("LOGS_JSON", default=False)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "contexte": {"()": "commun.journal.ContexteDeRequete"},
+        "hors_debug": {"()": "django.utils.log.RequireDebugFalse"},
+    },
+    "formatters": {
+        "ligne": {
+            "()": "commun.journal.FormateurJson"
+            if LOGS_JSON
+            else "commun.journal.FormateurUneLigne"
+        },
+        "courriel": {"format": "%(message)s\n\nIdentifiant de la requête : %(request_id)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["contexte"],
+            "formatter": "ligne",
+        },
+        # Les erreurs du serveur aux ADMINS, par la file d'envoi des courriels (EMAIL_BACKEND
+        # est celui de post_office), le rapport sans données personnelles (commun/erreurs.py).
+        "mail_admins": {
+            "level": "ERROR",
+            "class": "django.utils.log.AdminEmailHandler",
+            "filters": ["hors_debug", "contexte"],
+            "formatter": "courriel",
+        },
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {
+        # Remplace la configuration de Django pour « django » (sa console en DEBUG seulement) :
+        # ses lignes vont à la racine, ses erreurs aussi aux ADMINS.
+        "django": {"handlers": ["mail_admins"], "level": "INFO", "propagate": True},
+        # Un en-tête Host inconnu (des robots en envoient chaque jour) : au journal seulement.
+        "django.security.DisallowedHost": {"handlers": ["console"], "propagate": False},
         "axes": {"level": "WARNING"},
         # post_office pose sinon son propre gestionnaire ; ses « 0 emails » de chaque minute
         # restent sous WARNING (le bilan de l'envoi est écrit par courriels.envoi).
         "post_office": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }
+# Les personnes prévenues d'une erreur du serveur : ADMINS="Nom <adresse>,Autre <adresse>".
+ADMINS = [parseaddr(admin) for admin in env.list("ADMINS", default=[])]
+EMAIL_SUBJECT_PREFIX = "[Portail Familles] "
+DEFAULT_EXCEPTION_REPORTER_FILTER = "commun.erreurs.FiltreSansDonnees"
+DEFAULT_EXCEPTION_REPORTER = "commun.erreurs.RapportSansDonnees"
+# Sentry, seulement si SENTRY_DSN est posé (ni données personnelles ni corps de requête).
+SENTRY_DSN = env("SENTRY_DSN", default="")
+initialiser_sentry(SENTRY_DSN, environnement=env("SENTRY_ENVIRONMENT", default="production"))

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from portail import views
+from portail.sante import sante
 
 admin.site.site_header = "Portail Familles — administration du service enfance"
 admin.site.site_title = "Portail Familles"
@@ -13,6 +14,8 @@ handler500 = "portail.views.erreur_serveur"
 urlpatterns = [
     path("", views.accueil, name="accueil"),
     path("favicon.ico", views.favicon, name="favicon"),
+    # La santé du portail pour la surveillance : sans connexion, sans HTTPS obligatoire.
+    path("sante/", sante, name="sante"),
     # Comptes
     path("connexion/", views.ConnexionView.as_view(), name="connexion"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="deconnexion"),

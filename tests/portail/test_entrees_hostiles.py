@@ -743,6 +743,7 @@ SANS_SAISIE = {
     "piece_jointe": "un fichier servi (identifiant essayé à part)",
     "infos": "une page en lecture",
     "favicon": "une redirection vers l'icône des fichiers statiques",
+    "sante": "l'état des composants pour la surveillance, sans paramètre (test_sante.py)",
     "formulaire": "un fichier servi (identifiant essayé à part)",
     "facture_pdf": "un PDF servi (identifiant essayé à part)",
     "facture_pdf_agent": "réservée au personnel",

@@ -266,6 +266,18 @@ reponse=$("${CURL[@]}" -o /dev/null -w '%{http_code} %{http_version}' "$HTTPS/co
 [[ $reponse == "200 2" ]] || echec "la page de connexion en HTTPS répond « $reponse » (200 en HTTP/2 attendu)."
 ok "GET $HTTPS/connexion/ : 200, HTTP/2"
 
+identifiant=$("${CURL[@]}" -D - -o /dev/null "$HTTPS/connexion/?identifiant=1" | tr -d '\r' |
+    awk 'tolower($1) == "x-request-id:" {print $2}')
+[[ $identifiant =~ ^[0-9a-f]{32}$ ]] || echec "le portail ne renvoie pas l'identifiant de nginx (X-Request-ID : « $identifiant »)."
+attendre "l'identifiant dans le journal de nginx" grep -q "id=$identifiant" "$DOSSIER/journaux/nginx-acces.log"
+ok "X-Request-ID $identifiant : le même dans la réponse du portail et le journal de nginx"
+
+sante=$("${CURL[@]}" -w ' %{http_code}' "$HTTPS/sante/")
+[[ $sante == *'"statut":"ok"'*' 200' ]] || echec "/sante/ ne dit pas que tout répond : « $sante »."
+sante_locale=$(curl -sS -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT_GUNICORN/sante/")
+[[ $sante_locale == 200 ]] || echec "/sante/ en HTTP local (sonde) répond $sante_locale."
+ok "/sante/ : 200 au travers de nginx et en HTTP local (base, fichiers, file des travaux)"
+
 reponse=$(curl -sS -o /dev/null -w '%{http_code} %{redirect_url}' "http://127.0.0.1:$PORT_HTTP/connexion/?suite=1")
 [[ $reponse == "301 $HTTPS/connexion/?suite=1" ]] ||
     echec "HTTP n'est pas redirigé vers HTTPS : « $reponse »."

@@ -273,7 +273,7 @@ attendre "l'identifiant dans le journal de nginx" grep -q "id=$identifiant" "$DO
 ok "X-Request-ID $identifiant : le même dans la réponse du portail et le journal de nginx"
 
 sante=$("${CURL[@]}" -w ' %{http_code}' "$HTTPS/sante/")
-[[ $sante == *'"statut":"ok"'*' 200' ]] || echec "/sante/ ne dit pas que tout répond : « $sante »."
+[[ $sante == *'"statut": "ok"'*' 200' ]] || echec "/sante/ ne dit pas que tout répond : « $sante »."
 sante_locale=$(curl -sS -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT_GUNICORN/sante/")
 [[ $sante_locale == 200 ]] || echec "/sante/ en HTTP local (sonde) répond $sante_locale."
 ok "/sante/ : 200 au travers de nginx et en HTTP local (base, fichiers, file des travaux)"

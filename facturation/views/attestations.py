@@ -14,6 +14,7 @@ from django.utils import timezone
 from facturation import attestations
 from facturation.models import AttestationFiscale, Reglement
 from facturation.pdf import PdfAltere
+from facturation.views.releve import VUES
 from familles.acces import famille_requise
 
 logger = logging.getLogger(__name__)
@@ -74,6 +75,7 @@ def _page(request, *, fiscale=None, presence=None, status=200):
             or AttestationFiscaleForm(initial={"annee": annees[0] if annees else None}),
             "presence": presence or AttestationPresenceForm(),
             "archivees": archivees,
+            "vues": VUES,  # les onglets du relevé, « Mes attestations » en plus
         },
         status=status,
     )

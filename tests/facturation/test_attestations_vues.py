@@ -73,6 +73,9 @@ def test_my_certificates_page_offers_the_paid_years(
     assert reponse.status_code == 200
     assert f'<option value="{annee}" selected>{annee}</option>' in reponse.content.decode()
     assert "Attestation de présence" in texte(reponse)
+    # Les onglets du relevé, celui des attestations en cours.
+    assert f'href="{reverse("releve")}?vue=factures"' in reponse.content.decode()
+    assert 'aria-current="page">Mes attestations</a>' in reponse.content.decode()
 
 
 def test_a_parent_downloads_the_tax_certificate_of_a_year(client_dupont, dupont, payee, annee):

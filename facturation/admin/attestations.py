@@ -33,7 +33,7 @@ class AnneeForm(forms.Form):
 class AttestationFiscaleAdmin(LectureSeuleMixin, admin.ModelAdmin):
     change_list_template = "admin/facturation/attestationfiscale/change_list.html"
     list_display = (
-        "numero",
+        "numero_attestation",
         "famille_lien",
         "annee",
         "version",
@@ -63,6 +63,10 @@ class AttestationFiscaleAdmin(LectureSeuleMixin, admin.ModelAdmin):
             ),
             *super().get_urls(),
         ]
+
+    @admin.display(description="N° attestation", ordering="annee")
+    def numero_attestation(self, obj):
+        return obj.numero
 
     @admin.display(description="famille", ordering="famille__numero")
     def famille_lien(self, obj):

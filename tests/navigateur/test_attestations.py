@@ -55,3 +55,30 @@ def test_un_parent_telecharge_son_attestation_fiscale(
     page.goto(f"{live_server.url}/releve/attestations/")
     assert sans_defilement_horizontal(page)
     capturer(page, "mes-attestations-360")
+
+
+def test_un_agent_emet_les_attestations_de_l_annee(
+    page, live_server, demo, taches_immediates, verifier_accessibilite, capturer
+):
+    annee = timezone.localdate().year - 1
+    page.goto(f"{live_server.url}/admin/login/")
+    page.get_by_label("Nom d’utilisateur").fill("agent")
+    page.get_by_label("Mot de passe").fill("Vanoise2015")
+    page.get_by_role("button", name="Connexion").click()
+    page.goto(f"{live_server.url}/admin/facturation/attestationfiscale/")
+
+    page.get_by_role("link", name="Émettre les attestations fiscales d'une année…").click()
+    expect(page.get_by_label("Année civile")).to_have_value(str(annee))
+    verifier_accessibilite(page)
+    page.get_by_role("button", name="Émettre et envoyer les attestations").click()
+
+    expect(page.get_by_role("heading", name=f"Attestations fiscales {annee}")).to_be_visible()
+    expect(page.get_by_text("Terminé", exact=True).first).to_be_visible()
+    lien = page.get_by_role("link", name="Télécharger le PDF des attestations")
+    reponse = page.request.get(f"{live_server.url}{lien.get_attribute('href')}")
+    assert reponse.body().startswith(b"%PDF-")
+    capturer(page, "admin-attestations-travail")
+
+    page.goto(f"{live_server.url}/admin/facturation/attestationfiscale/")
+    expect(page.get_by_role("row", name=re.compile("1001001819331"))).to_contain_text(str(annee))
+    capturer(page, "admin-attestations")

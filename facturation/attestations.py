@@ -1,5 +1,5 @@
-"""Les attestations d'une famille : fiscale (frais de garde d'une année civile) et de présence
-(les jours où ses enfants sont venus, sur une période).
+"""L'attestation fiscale d'une famille : les frais de garde d'une année civile (l'attestation
+de présence est dans facturation/attestation_presence.py).
 
 L'attestation fiscale suit la règle de l'impôt sur le revenu (crédit d'impôt pour frais de garde
 des enfants de moins de 6 ans, cases 7GA à 7GG) : on déclare les sommes **versées** dans
@@ -17,9 +17,6 @@ exactement et chaque enfant est arrondi au centime une fois, à la fin.
 Ne comptent pas : l'excédent d'un règlement qui n'est affecté à aucune facture (un
 trop-perçu, remboursé ensuite), ni un « Titre émis » : la créance a été confiée au Trésor
 public, que la famille paie directement, et la régie ne sait pas ce qui a été payé.
-
-L'attestation de présence ne s'archive pas : elle dit, au jour où on la demande, les journées
-« Présent » du planning (pointées par l'agent) de chaque enfant, par prestation.
 """
 
 import datetime
@@ -34,12 +31,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Count, Max, Min, Q
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from enfants.models import Enfant, Inscription, Journee, Prestation
-from facturation.comptes import annee_scolaire
+from enfants.models import Enfant
 from facturation.models import ZERO, AttestationFiscale, LigneFacture, Reglement
 from familles.models import Famille
 
@@ -105,7 +101,7 @@ class FraisDeGarde:
 
 def calculer_frais_de_garde(*, famille, annee):
     """Les frais de garde payés par la famille dans l'année civile, par enfant de moins de
-    6 ans au 1er janvier (voir la règle en tête du module). Trois requêtes."""
+    6 ans au 1er janvier (voir la règle en tête du module). Quatre requêtes."""
     debut, fin = datetime.date(annee, 1, 1), datetime.date(annee, 12, 31)
     reglements = list(
         Reglement.objects.filter(famille=famille, date__range=(debut, fin))
@@ -254,20 +250,20 @@ def nom_attestation_fiscale(attestation):
     return f"attestation-fiscale-{attestation.annee}-{attestation.famille.numero}{version}.pdf"
 
 
-def _titulaire(famille):
+def titulaire(famille):
     return next((r for r in famille.responsables.all() if r.role == r.Role.TITULAIRE), None)
 
 
 def rendre_attestation_fiscale(attestation, frais):
     """Le PDF de l'attestation (bytes), dans la mise en page des factures."""
     famille = attestation.famille
-    return _pdf(
+    return rendre_pdf(
         "facturation/pdf/attestation_fiscale.html",
         {
             "collectivite": settings.COLLECTIVITE,
             "attestation": attestation,
             "famille": famille,
-            "titulaire": _titulaire(famille),
+            "titulaire": titulaire(famille),
             "frais": frais,
             "remplace": attestation.remplace,
             "date": timezone.localdate(attestation.emise_le),
@@ -294,135 +290,12 @@ def lire_attestation(attestation):
     return contenu
 
 
-def _pdf(gabarit, contexte):
+def rendre_pdf(gabarit, contexte):
     from weasyprint import HTML  # lourd à importer : seulement quand on rend un PDF
 
     with translation.override("fr"):
         html = render_to_string(gabarit, contexte)
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
-
-
-# --- L'attestation de présence ---------------------------------------------------------------
-
-
-@dataclass
-class PresencesEnfant:
-    enfant: Enfant
-    # [(prestation, nombre de jours, premier jour, dernier jour)]
-    prestations: list = field(default_factory=list)
-
-    @property
-    def total(self):
-        return sum(jours for _, jours, _, _ in self.prestations)
-
-
-@dataclass
-class Presences:
-    famille: Famille
-    debut: datetime.date
-    fin: datetime.date
-    enfants: list[PresencesEnfant] = field(default_factory=list)
-
-
-def annees_scolaires_de_la_famille(famille, *, aujourdhui):
-    """(premier jour, dernier jour) des années scolaires où un enfant de la famille est
-    inscrit, jusqu'à l'année en cours au plus ; None sans inscription. Une requête."""
-    bornes = Inscription.objects.filter(enfant__famille=famille).aggregate(
-        premier=Min("date_debut"),
-        dernier=Max("date_fin"),
-        ouvertes=Count("pk", filter=Q(date_fin__isnull=True)),
-    )
-    if bornes["premier"] is None:
-        return None
-    dernier = aujourdhui if bornes["ouvertes"] else min(bornes["dernier"], aujourdhui)
-    return annee_scolaire(bornes["premier"])[0], annee_scolaire(max(dernier, bornes["premier"]))[1]
-
-
-def verifier_periode(famille, debut, fin, *, aujourdhui):
-    """La période d'une attestation de présence : dans l'ordre, passée, et dans les années
-    scolaires de la famille ; ValidationError en français sinon."""
-    if fin < debut:
-        raise ValidationError("La fin de la période est avant son début.")
-    if debut > aujourdhui:
-        raise ValidationError("La période n'a pas commencé : une présence ne s'atteste qu'après.")
-    bornes = annees_scolaires_de_la_famille(famille, aujourdhui=aujourdhui)
-    if bornes is None:
-        raise ValidationError("Aucun de vos enfants n'est inscrit : il n'y a pas de présence.")
-    premier, dernier = bornes
-    if debut < premier or fin > dernier:
-        raise ValidationError(
-            f"Choisissez une période comprise dans vos années scolaires, du "
-            f"{premier:%d/%m/%Y} au {dernier:%d/%m/%Y}."
-        )
-
-
-def calculer_presences(*, famille, debut, fin):
-    """Les jours « Présent » de chaque enfant de la famille sur la période, par prestation.
-    Trois requêtes."""
-    lignes = (
-        Journee.objects.filter(
-            enfant__famille=famille, date__range=(debut, fin), etat=Journee.Etat.PRESENT
-        )
-        .values("enfant_id", "prestation_id")
-        .annotate(jours=Count("pk"), premier=Min("date"), dernier=Max("date"))
-        .order_by()
-    )
-    lignes = list(lignes)
-    prestations = Prestation.objects.select_related("structure").in_bulk(
-        {ligne["prestation_id"] for ligne in lignes}
-    )
-    enfants = {
-        enfant.pk: PresencesEnfant(enfant=enfant)
-        for enfant in Enfant.objects.filter(famille=famille).order_by("date_naissance", "prenom")
-    }
-    for ligne in lignes:
-        enfants[ligne["enfant_id"]].prestations.append(
-            (
-                prestations[ligne["prestation_id"]],
-                ligne["jours"],
-                ligne["premier"],
-                ligne["dernier"],
-            )
-        )
-    for presences in enfants.values():
-        presences.prestations.sort(key=lambda p: (p[0].structure.ordre, p[0].ordre, p[0].nom))
-    return Presences(
-        famille=famille,
-        debut=debut,
-        fin=fin,
-        enfants=[presences for presences in enfants.values() if presences.prestations],
-    )
-
-
-def rendre_attestation_presence(presences, *, aujourdhui=None):
-    """Le PDF de l'attestation de présence (bytes)."""
-    famille = presences.famille
-    aujourdhui = aujourdhui or timezone.localdate()
-    return _pdf(
-        "facturation/pdf/attestation_presence.html",
-        {
-            "collectivite": settings.COLLECTIVITE,
-            "presences": presences,
-            "famille": famille,
-            "titulaire": _titulaire(famille),
-            "date": aujourdhui,
-            "titre_cartouche": "Attestation de présence",
-            "pied": f"Attestation de présence du {presences.debut:%d/%m/%Y} au "
-            f"{presences.fin:%d/%m/%Y}",
-            "cartouche": [
-                ("Période du", f"{presences.debut:%d/%m/%Y}"),
-                ("au", f"{presences.fin:%d/%m/%Y}"),
-                ("Date", f"{aujourdhui:%d/%m/%Y}"),
-            ],
-        },
-    )
-
-
-def nom_attestation_presence(presences):
-    return (
-        f"attestation-presence-{presences.famille.numero}-"
-        f"{presences.debut:%Y%m%d}-{presences.fin:%Y%m%d}.pdf"
-    )
 
 
 def fusionner(contenus):

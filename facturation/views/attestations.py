@@ -12,6 +12,12 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from facturation import attestations
+from facturation.attestation_presence import (
+    calculer_presences,
+    nom_attestation_presence,
+    rendre_attestation_presence,
+    verifier_periode,
+)
 from facturation.models import AttestationFiscale, Reglement
 from facturation.pdf import PdfAltere
 from facturation.views.releve import VUES
@@ -134,18 +140,14 @@ def attestation_presence(request):
     if form.is_valid():
         debut, fin = form.cleaned_data["debut"], form.cleaned_data["fin"]
         try:
-            attestations.verifier_periode(
-                request.famille, debut, fin, aujourdhui=timezone.localdate()
-            )
+            verifier_periode(request.famille, debut, fin, aujourdhui=timezone.localdate())
         except ValidationError as erreur:
             form.add_error(None, erreur)
         else:
-            presences = attestations.calculer_presences(
-                famille=request.famille, debut=debut, fin=fin
-            )
+            presences = calculer_presences(famille=request.famille, debut=debut, fin=fin)
             if presences.enfants:
-                contenu = attestations.rendre_attestation_presence(presences)
-                return _pdf(contenu, attestations.nom_attestation_presence(presences))
+                contenu = rendre_attestation_presence(presences)
+                return _pdf(contenu, nom_attestation_presence(presences))
             form.add_error(
                 None,
                 f"Aucune présence notée du {debut:%d/%m/%Y} au {fin:%d/%m/%Y} : il n'y a rien "

@@ -19,7 +19,9 @@ saut). Dans l'ordre :
  7. la mémoire de chaque worker après la charge (VmRSS) ;
  7 bis. Lighthouse (émulation mobile) sur la page de connexion et chaque page des parents, au
     travers du site nginx livré (bench/lighthouse.py) ;
- 8. la facturation par famille (bench/facturation.py, sa propre base) et le rendu des PDF
+ 8. les attestations fiscales d'une année pour toutes les familles (bench/attestations.py,
+    sur la base du banc : le travail de fond exécuté dans ce processus) ;
+ 9. la facturation par famille (bench/facturation.py, sa propre base) et le rendu des PDF
     (bench/pdf.py) ;
 puis le tableau, avec la cible de chaque mesure et si elle est atteinte, écrit aussi dans
 bench/resultats/ (ignoré par git). La base est supprimée à la fin, sauf --garder.
@@ -444,6 +446,8 @@ def main():
         )
     )
 
+    lignes.extend(attestations_fiscales(casse))
+
     if not o.sans_annexes:
         lignes.extend(annexes(o, casse))
 
@@ -481,6 +485,33 @@ def main():
         if journal.strip():
             print(f"\nJournal de gunicorn :\n{journal}", file=sys.stderr)
         raise SystemExit(1)
+
+
+def attestations_fiscales(casse):
+    """bench/attestations.py sur la base du banc : le travail des attestations d'une année."""
+    etape("Attestations fiscales (bench/attestations.py)")
+    from bench import attestations
+
+    try:
+        mesure = attestations.mesurer()
+    except Exception as erreur:  # le tableau dit ce qui est cassé ; la suite continue
+        casse.append(f"bench/attestations.py : {erreur!r}")
+        return []
+    for texte in mesure.lignes():
+        print(texte)
+    if mesure.etat != "termine" or not mesure.attestations:
+        casse.append(
+            f"bench/attestations.py : travail {mesure.etat}, {mesure.attestations} attestations"
+        )
+    return [
+        Ligne(
+            f"Attestations fiscales d'une année (bench/attestations.py, {mesure.familles} "
+            "familles avec un règlement)",
+            f"{mesure.attestations} attestations en {mesure.secondes:.0f} s : "
+            f"{mesure.ms_par_attestation:.0f} ms par attestation "
+            f"(dont rendu du PDF {mesure.ms_de_rendu:.0f} ms)",
+        )
+    ]
 
 
 def annexes(o, casse):

@@ -254,6 +254,14 @@ class Prestation(models.Model):
         "réserver jusqu'à 60 jours après aujourd'hui.",
     )
 
+    frais_de_garde = models.BooleanField(
+        "compte pour l'attestation fiscale (frais de garde)",
+        default=True,
+        help_text="Ce que la famille paie pour cette prestation est un frais de garde d'enfant "
+        "de moins de 6 ans, déclaré aux impôts (case 7GA à 7GG). Décochez-la pour la "
+        "restauration scolaire : un repas n'est pas un frais de garde.",
+    )
+
     class Meta:
         verbose_name = "prestation"
         verbose_name_plural = "prestations"

@@ -778,3 +778,73 @@ class TropPercu(models.Model):
     def description_remboursement(self):
         """« Remboursement du trop-perçu (règlement AL-12) », la ligne du relevé de compte."""
         return f"Remboursement du trop-perçu (règlement {self.reglement.numero})"
+
+
+# --- Les attestations fiscales ---------------------------------------------------------------
+
+
+class AttestationFiscale(models.Model):
+    """L'attestation des frais de garde d'une famille pour une année civile (facturation/
+    attestations.py) : ce qu'elle a payé pour ses enfants de moins de 6 ans au 1er janvier,
+    par enfant, à déclarer aux impôts.
+
+    Émise une fois, elle est archivée avec son PDF et son empreinte SHA-256 comme une facture,
+    et ne change plus. Si les chiffres de l'année changent ensuite (un règlement saisi en
+    retard), l'attestation suivante est une nouvelle version qui dit remplacer la précédente.
+    """
+
+    famille = models.ForeignKey(
+        Famille,
+        on_delete=models.PROTECT,
+        related_name="attestations_fiscales",
+        verbose_name="famille",
+    )
+    annee = models.PositiveSmallIntegerField("année")
+    version = models.PositiveSmallIntegerField("version", default=1)
+    remplace = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="remplacee_par",
+        verbose_name="remplace l'attestation",
+    )
+    montant = montant_field("montant attesté")
+    # Les chiffres attestés, tels qu'imprimés : [{"enfant": id, "prenom", "nom",
+    # "date_naissance", "montant"}] et les règlements de l'année (pour la comparaison).
+    detail = models.JSONField("détail par enfant", default=dict)
+    pdf = models.FileField("PDF", upload_to="attestations/%Y/", blank=True, max_length=200)
+    pdf_sha256 = models.CharField("empreinte SHA-256 du PDF", max_length=64, blank=True)
+    emise_le = models.DateTimeField("émise le", default=timezone.now, editable=False)
+    travail = models.ForeignKey(
+        "travaux.Travail",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="attestations_fiscales",
+        verbose_name="émise par le travail",
+        editable=False,
+    )
+    # Le moment où elle a été envoyée à la famille (message et courriel), marqué dans la
+    # transaction qui les écrit : un travail relancé ne l'envoie pas deux fois.
+    envoyee_le = models.DateTimeField("envoyée le", null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = "attestation fiscale"
+        verbose_name_plural = "attestations fiscales"
+        ordering = ["-annee", "famille", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["famille", "annee", "version"], name="attestation_version_unique"
+            ),
+            models.CheckConstraint(condition=Q(montant__gt=0), name="attestation_montant_positif"),
+        ]
+
+    def __str__(self):
+        suffixe = f" (version {self.version})" if self.version > 1 else ""
+        return f"Attestation fiscale {self.annee} — famille n° {self.famille.numero}{suffixe}"
+
+    @property
+    def numero(self):
+        """« AF-2025-1001001819331-2 » : l'année, la famille, la version."""
+        return f"AF-{self.annee}-{self.famille.numero}-{self.version}"

@@ -13,8 +13,14 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from facturation.models import Facture
-from familles.notifications import destinataires, envoyer_courriel, lien_portail
+from facturation import attestations
+from facturation.models import AttestationFiscale, Facture
+from familles.notifications import (
+    destinataires,
+    envoyer_courriel,
+    lien_portail,
+    notifier_famille,
+)
 
 
 def _annonce(facture):
@@ -52,4 +58,29 @@ def annoncer_une_fois(*, facture):
     if not marquee:
         return False
     annoncer_facture(facture=facture)
+    return True
+
+
+@transaction.atomic
+def envoyer_attestation_une_fois(*, attestation):
+    """Envoie l'attestation fiscale à la famille, une seule fois : un message dans sa Boîte de
+    réception, le PDF en pièce jointe, et un courriel avec le PDF aux responsables qui les
+    acceptent. Marquée envoyée dans la même transaction ; rend False si elle l'était déjà."""
+    marquee = AttestationFiscale.objects.filter(pk=attestation.pk, envoyee_le__isnull=True).update(
+        envoyee_le=timezone.now()
+    )
+    if not marquee:
+        return False
+    nom = attestations.nom_attestation_fiscale(attestation)
+    notifier_famille(
+        famille=attestation.famille,
+        sujet=f"Votre attestation fiscale {attestation.annee} (frais de garde)",
+        gabarit="attestation_fiscale",
+        contexte={
+            "attestation": attestation,
+            "lien_attestations": lien_portail(reverse("mes_attestations")),
+        },
+        piece_jointe=attestation.pdf.name,
+        pieces_jointes=[(nom, attestations.lire_attestation(attestation), "application/pdf")],
+    )
     return True

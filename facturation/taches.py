@@ -5,9 +5,13 @@
   transaction (services.facturer_periode), puis le PDF de chacune de ses factures archivé et
   la facture annoncée à la famille (la file d'envoi des courriels) ;
 - l'impression de plus de SEUIL_IMPRESSION factures en un seul PDF (`lancer_impression`,
-  l'action « Imprimer les factures sélectionnées »), rangé dans le travail.
+  l'action « Imprimer les factures sélectionnées »), rangé dans le travail ;
+- les attestations fiscales d'une année pour toutes les familles (`lancer_attestations`,
+  « Émettre les attestations fiscales d'une année » dans l'administration) : chacune émise et
+  archivée (facturation/attestations.py), envoyée une fois à sa famille (message et courriel,
+  PDF joint : AttestationFiscale.envoyee_le), toutes réunies en un PDF rangé dans le travail.
 
-Les deux sont idempotents : relancés (« Relancer les éléments en erreur ») ou repris après
+Tous sont idempotents : relancés (« Relancer les éléments en erreur ») ou repris après
 l'arrêt d'un worker (`manage.py reprendre_travaux`), ils ne refont que ce qui manque. Rien
 n'est facturé deux fois (JourFacture), les numéros restent sans trou (le compteur de la régie,
 dans la transaction de chaque lot), un PDF archivé ne se refait pas et une facture annoncée ne
@@ -26,8 +30,8 @@ from django.utils import timezone
 from django_tasks import task
 
 from enfants.regles import MOIS
-from facturation import formats, notifications, pdf, services
-from facturation.models import ZERO, Facture, Regie
+from facturation import attestations, formats, notifications, pdf, services
+from facturation.models import ZERO, Facture, Regie, Reglement
 from familles.models import Famille
 from travaux.models import Travail
 from travaux.services import avancer, creer_travail, enregistrer_fichier, executer, noter_erreur
@@ -281,3 +285,113 @@ def _imprimer(travail):
         contenu=tampon.getvalue(),
     )
     return {"factures": imprimees, "pages": len(sortie.pages)}
+
+
+# --- Les attestations fiscales d'une année ---------------------------------------------------
+
+
+def lancer_attestations(*, annee, par=None, aujourdhui=None):
+    """Lance l'émission des attestations fiscales de l'année pour toutes les familles qui ont
+    un règlement dans l'année : chacune émise (ou reprise telle qu'archivée), envoyée une
+    fois à sa famille, et toutes réunies en un PDF rangé dans le travail. ValidationError
+    (rien n'est lancé) pour une année en cours ou à venir."""
+    aujourdhui = aujourdhui or timezone.localdate()
+    attestations.verifier_annee(annee, aujourdhui=aujourdhui)
+    return creer_travail(
+        genre=Travail.Genre.ATTESTATIONS,
+        titre=f"Attestations fiscales {annee}",
+        tache=attester_en_tache,
+        parametres={"annee": annee, "aujourdhui": aujourdhui.isoformat()},
+        lance_par=par,
+        unite="familles",
+    )
+
+
+@task
+def attester_en_tache(travail_id):
+    """La tâche de la file : les attestations décrites par le travail (lancer_attestations)."""
+    return executer(travail_id=travail_id, faire=_attester)
+
+
+def familles_a_attester(annee):
+    """Les familles qui ont un règlement dans l'année (hors titre émis), par numéro."""
+    return list(
+        Reglement.objects.filter(date__year=annee)
+        .exclude(mode=Reglement.Mode.TITRE_EMIS)
+        .order_by("famille_id")
+        .values_list("famille_id", flat=True)
+        .distinct()
+    )
+
+
+def _attester(travail):
+    annee = travail.parametres["annee"]
+    aujourdhui = datetime.date.fromisoformat(travail.parametres["aujourdhui"])
+    identifiants = familles_a_attester(annee)
+    avancer(travail=travail, de=0, total=len(identifiants))
+    bilan = BilanAttestations()
+    for debut_du_lot in range(0, len(identifiants), LOT_DE_FAMILLES):
+        lot = identifiants[debut_du_lot : debut_du_lot + LOT_DE_FAMILLES]
+        familles = Famille.objects.filter(pk__in=lot).prefetch_related("responsables")
+        for famille in familles.order_by("pk"):
+            _attester_une_famille(travail, famille, annee, aujourdhui, bilan)
+        avancer(travail=travail, de=len(lot), rapport=bilan.rapport())
+    if bilan.emises:
+        contenu, _pages = attestations.fusionner(
+            attestations.lire_attestation(attestation) for attestation in bilan.emises
+        )
+        enregistrer_fichier(
+            travail=travail, nom=f"attestations-fiscales-{annee}-{travail.pk}.pdf", contenu=contenu
+        )
+    return bilan.rapport()
+
+
+class BilanAttestations:
+    """Ce que le travail des attestations a fait, pour son rapport."""
+
+    def __init__(self):
+        self.emises = []
+        self.envoyees = 0
+        self.sans_frais = 0
+
+    def rapport(self):
+        return {
+            "attestations": len(self.emises),
+            "nouvelles_versions": sum(1 for a in self.emises if a.version > 1),
+            "envoyees": self.envoyees,
+            "sans_frais": self.sans_frais,
+            "montant": formats.euros(sum((a.montant for a in self.emises), ZERO)),
+        }
+
+
+def _attester_une_famille(travail, famille, annee, aujourdhui, bilan):
+    """L'attestation de la famille, émise (ou reprise telle qu'archivée) et envoyée une fois ;
+    rien pour une famille sans frais de garde dans l'année ; une erreur notée si elle échoue."""
+    try:
+        attestation = attestations.emettre_attestation_fiscale(
+            famille=famille, annee=annee, aujourdhui=aujourdhui, travail=travail
+        )
+    except ValidationError:
+        bilan.sans_frais += 1
+        return
+    except Exception as erreur:
+        logger.exception("Attestation fiscale %s de la famille %s", annee, famille.pk)
+        noter_erreur(
+            travail=travail,
+            reference=f"famille:{famille.pk}",
+            element=_nom_de_famille(famille),
+            message=f"L'attestation n'a pas pu être émise : {erreur}",
+        )
+        return
+    bilan.emises.append(attestation)
+    try:
+        if notifications.envoyer_attestation_une_fois(attestation=attestation):
+            bilan.envoyees += 1
+    except Exception as erreur:
+        logger.exception("Envoi de l'attestation %s", attestation.numero)
+        noter_erreur(
+            travail=travail,
+            reference=f"famille:{famille.pk}",
+            element=_nom_de_famille(famille),
+            message=f"Attestation {attestation.numero} émise, mais pas envoyée : {erreur}",
+        )

@@ -34,10 +34,12 @@ def destinataires(famille):
     return list(adresses.values())
 
 
-def envoyer_courriel(*, adresses, sujet, gabarit, contexte):
+def envoyer_courriel(*, adresses, sujet, gabarit, contexte, pieces_jointes=()):
     """Un courriel par adresse (texte et HTML), écrit dans la file d'envoi par la transaction
     en cours : deux parents séparés ne voient pas l'adresse l'un de l'autre, rien ne part
-    d'une écriture annulée, et rien ne se perd si le serveur SMTP est en panne."""
+    d'une écriture annulée, et rien ne se perd si le serveur SMTP est en panne.
+    `pieces_jointes` : des (nom, contenu, type MIME), joints à chaque courriel (la file
+    d'envoi les garde avec lui)."""
     if not adresses:
         return
     contexte = {
@@ -53,6 +55,8 @@ def envoyer_courriel(*, adresses, sujet, gabarit, contexte):
     for adresse in adresses:
         courriel = EmailMultiAlternatives(sujet, texte, to=[adresse])
         courriel.attach_alternative(html, "text/html")
+        for nom, contenu, type_mime in pieces_jointes:
+            courriel.attach(nom, contenu, type_mime)
         courriels.append(courriel)
     with transaction.atomic():
         get_connection().send_messages(courriels)
@@ -69,6 +73,7 @@ def notifier_famille(
     piece_jointe=None,
     en_reponse_a=None,
     sujet_courriel=None,
+    pieces_jointes=(),
 ):
     """Écrit à la famille : un message dans sa Boîte de réception et un courriel à ses
     responsables qui l'acceptent. Renvoie le message.
@@ -76,7 +81,8 @@ def notifier_famille(
     Sans `corps`, le message est le texte même du courriel (une décision, un avis). Avec
     `corps` (ce qu'un agent a écrit), le message garde ce texte et sa pièce jointe, et le
     courriel tiré du gabarit l'annonce : il reçoit `message` et `lien` (l'adresse du message)
-    dans son contexte, et part sous `sujet_courriel` s'il est donné.
+    dans son contexte, et part sous `sujet_courriel` s'il est donné. `pieces_jointes` : des
+    (nom, contenu, type MIME) joints au courriel (voir envoyer_courriel).
     """
     contexte = {"famille": famille, "collectivite": settings.COLLECTIVITE, **(contexte or {})}
     if corps is None:
@@ -100,6 +106,7 @@ def notifier_famille(
         sujet=sujet_courriel or sujet,
         gabarit=gabarit,
         contexte=contexte,
+        pieces_jointes=pieces_jointes,
     )
     return message
 

@@ -29,6 +29,7 @@ from enfants.models import (
     Structure,
     Vaccination,
 )
+from facturation.attestations import emettre_attestation_fiscale
 from facturation.models import (
     Facture,
     Regie,
@@ -103,6 +104,7 @@ def construire_demo(aujourdhui=None, maintenant=None):
     prestations, regie = _accueil((precedente, rentree))
     cree_le = instant(precedente - datetime.timedelta(days=12), 10)
     dupont, lucas = _dupont(cree_le)
+    lea = _lea(dupont, cree_le, prestations, aujourdhui, precedente)
     martin, emma = _martin(cree_le)
 
     # Inscrits depuis la rentrée de l'an dernier : le planning du mois courant (jamais
@@ -113,6 +115,7 @@ def construire_demo(aujourdhui=None, maintenant=None):
         regie=regie,
         dupont=dupont,
         lucas=lucas,
+        lea=lea,
         martin=martin,
         emma=emma,
         prestations=prestations,
@@ -126,13 +129,21 @@ def construire_demo(aujourdhui=None, maintenant=None):
     _campagne(prestations, aujourdhui)
     # --- Mon dossier : les documents du dossier annuel (portail/demo_dossier.py) ---
     construire_dossiers(
-        dupont=dupont, lucas=lucas, agent=agent, aujourdhui=aujourdhui, maintenant=maintenant
+        dupont=dupont,
+        lucas=lucas,
+        lea=lea,
+        agent=agent,
+        aujourdhui=aujourdhui,
+        maintenant=maintenant,
     )
     # --- Fin de Mon dossier ---
     _deverrouiller_comptes()
     # Les PDF des factures de la démonstration, archivés comme à l'émission (une seule fois).
     for facture in Facture.objects.select_related("regie", "famille", "facture_corrigee"):
         archiver_pdf(facture=facture)
+    # L'attestation fiscale des Dupont pour l'an dernier : les frais de garde de Léa payés
+    # cette année-là (la même tant que ses chiffres ne changent pas).
+    emettre_attestation_fiscale(famille=dupont, annee=aujourdhui.year - 1, aujourdhui=aujourdhui)
 
     return {
         "familles": Famille.objects.count(),
@@ -198,6 +209,8 @@ def _accueil(rentrees):
             reservation_jour_semaine=Jour.JEUDI if mercredi else None,
             annulation_jour_semaine=Jour.JEUDI if mercredi else None,
             validation_automatique=periode != "vacances",
+            # Un repas n'est pas un frais de garde (l'attestation fiscale).
+            frais_de_garde=nom != "Restauration scolaire",
         )
         prestations[nom] = prestation
         for rentree in rentrees:
@@ -339,6 +352,41 @@ def _dupont(cree_le):
         telephone_mobile="06 12 34 56 78",
     )
     return famille, lucas
+
+
+def _lea(dupont, cree_le, prestations, aujourdhui, precedente):
+    """Léa, la petite sœur de Lucas : 4 ans cette année (moins de 6 ans au 1er janvier de
+    l'an dernier, ce qui donne aux Dupont une attestation fiscale), inscrite à l'accueil de
+    loisirs des vacances depuis l'été dernier (portail/demo_historique.py : son mois d'août)."""
+    lea = enregistrer(
+        Enfant,
+        {"famille": dupont, "prenom": "Léa"},
+        date_creation=cree_le,
+        nom="DUPONT",
+        sexe=Enfant.Sexe.FILLE,
+        date_naissance=datetime.date(aujourdhui.year - 4, 5, 14),
+        lieu_naissance="Moûtiers",
+        ecole="École de Bozel",
+        classe="Maternelle",
+        autorisation_photo=True,
+        autorisation_soins=True,
+    )
+    enregistrer(
+        FicheSanitaire,
+        {"enfant": lea},
+        medecin_nom="Dr Claire FAVRE",
+        medecin_telephone="04 79 55 01 23",
+        allergies="",
+        regime_alimentaire=FicheSanitaire.Regime.AUCUN,
+    )
+    enregistrer(
+        Inscription,
+        {"enfant": lea, "prestation": prestations["ALSH Vacances journée"]},
+        date_debut=min(precedente, datetime.date(aujourdhui.year - 1, 8, 1)),
+        responsable=dupont.titulaire,
+        jours_reguliers="",
+    )
+    return lea
 
 
 def _martin(cree_le):

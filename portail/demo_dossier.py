@@ -1,6 +1,7 @@
 """La démonstration de « Mon dossier » : les Dupont ont fait accepter l'attestation d'assurance
 de Lucas, attendent la vérification de sa fiche sanitaire, ont vu refuser la décision sur la
-garde (illisible) et n'ont pas encore déposé le justificatif du quotient familial.
+garde (illisible) et n'ont pas encore déposé le justificatif du quotient familial ; le dossier
+de Léa est complet.
 
 Appelée par `construire_demo()` ; idempotente comme elle (chaque pièce se retrouve par sa
 famille, son type et son enfant). Les types de documents viennent de la migration des dossiers.
@@ -25,7 +26,7 @@ MOTIF_GARDE = (
 )
 
 
-def construire_dossiers(*, dupont, lucas, agent, aujourdhui, maintenant):
+def construire_dossiers(*, dupont, lucas, lea, agent, aujourdhui, maintenant):
     """Les pièces des Dupont et leurs demandes, décidées ou en attente."""
 
     types = {t.nom: t for t in TypeDocument.objects.all()}
@@ -38,6 +39,16 @@ def construire_dossiers(*, dupont, lucas, agent, aujourdhui, maintenant):
         (ASSURANCE, lucas, "assurance-lucas.pdf", il_y_a_un_mois, il_y_a_un_mois, "acceptee"),
         (FICHE_SANITAIRE, lucas, "fiche-sanitaire-lucas.pdf", hier, aujourdhui, "en_attente"),
         (GARDE, None, "jugement.pdf", il_y_a_un_mois, il_y_a_cinq_jours, "refusee"),
+        # Léa, inscrite depuis l'été : son dossier est complet.
+        (ASSURANCE, lea, "assurance-lea.pdf", il_y_a_un_mois, il_y_a_un_mois, "acceptee"),
+        (
+            FICHE_SANITAIRE,
+            lea,
+            "fiche-sanitaire-lea.pdf",
+            il_y_a_un_mois,
+            il_y_a_un_mois,
+            "acceptee",
+        ),
     )
     type_piece = ContentType.objects.get_for_model(PieceDossier)
     for nom, enfant, fichier, date_document, depot, statut in pieces:

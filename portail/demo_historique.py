@@ -35,6 +35,11 @@ from portail.demo_outils import (
 Etat = Journee.Etat
 UN_JOUR = datetime.timedelta(days=1)
 NUMERO_ORMC = "2417"
+# Des numéros que la régie n'a pas donnés (ceux du guide sautent de AL-7 à AL-12, et les
+# règlements de l'année précédente restent loin de AL-200) : la facture de l'été de Léa et
+# son règlement en espèces.
+NUMERO_FACTURE_ETE = "AL-8"
+NUMERO_REGLEMENT_ETE = 200
 MOTIF_ABSENCE = "Malade (fièvre)"
 
 CANTINE = "Restauration scolaire"
@@ -45,7 +50,7 @@ VACANCES_JOURNEE = "ALSH Vacances journée"
 
 
 def construire_historique(
-    *, regie, dupont, lucas, martin, emma, prestations, aujourdhui, maintenant, agent
+    *, regie, dupont, lucas, lea, martin, emma, prestations, aujourdhui, maintenant, agent
 ):
 
     rentree = debut_annee_scolaire(aujourdhui)
@@ -61,7 +66,11 @@ def construire_historique(
     factures = _factures_du_guide(
         plan, (dupont, martin), lucas, emma, aujourdhui, dernier, debut_al7
     )
-    plan.appliquer([lucas, emma], periodes_precedentes + [(f[3], f[4]) for f in factures])
+    ete = _ete_de_lea(plan, lea, aujourdhui)
+    plan.appliquer(
+        [lucas, lea, emma],
+        periodes_precedentes + [(f[3], f[4]) for f in factures] + [(ete[3], ete[4])],
+    )
 
     # L'année précédente, par le service : un trimestre, une facture par famille.
     trimestres = {}
@@ -103,6 +112,24 @@ def construire_historique(
         facture = _facture(regie, famille, numero, date_facture, echeance, debut, fin, lignes)
         _horodater_facture(facture, min(instant(date_facture, 9), maintenant))
         plan.jours_factures(facture)
+    # L'été de Léa, facturé et réglé au bureau de la régie le dernier jour d'août.
+    numero, famille, date_facture, debut, fin, echeance, lignes = ete
+    facture = _facture(regie, famille, numero, date_facture, echeance, debut, fin, lignes)
+    _horodater_facture(facture, instant(date_facture, 9))
+    plan.jours_factures(facture)
+    especes = _enregistrer(
+        Reglement,
+        {"numero": f"{regie.prefixe}-{NUMERO_REGLEMENT_ETE}"},
+        regie=regie,
+        famille=dupont,
+        date=date_facture,
+        mode=Reglement.Mode.ESPECES,
+        montant=facture.montant,
+        reference="",
+    )
+    _enregistrer(Affectation, {"reglement": especes, "facture": facture}, montant=facture.montant)
+    Reglement.objects.filter(pk=especes.pk).update(date_saisie=instant(date_facture, 11))
+
     al12 = Facture.objects.get(numero="AL-12")
     cheque = _enregistrer(
         Reglement,
@@ -270,6 +297,22 @@ def _annee_precedente(plan, lucas, emma, debut, fin):
             plan.absent(emma, CANTINE, jour)
         else:
             plan.present(emma, CANTINE, [jour])
+
+
+def _ete_de_lea(plan, lea, aujourdhui):
+    """Léa à l'accueil de loisirs les deux premières semaines d'août de l'an dernier : un mois
+    que rien d'autre ne facture (l'année scolaire facturée par trimestres s'arrête en juillet).
+    La facture (un numéro libre de la régie), datée et réglée le 31 août : l'an dernier a
+    ainsi un règlement de frais de garde d'un enfant de moins de 6 ans."""
+    debut = datetime.date(aujourdhui.year - 1, 8, 1)
+    fin = dernier_du_mois(debut)
+    ouverts = plan.ouverts(VACANCES_JOURNEE, debut, fin)
+    jours = [j for j in ouverts if j.isocalendar().week <= ouverts[0].isocalendar().week + 1]
+    plan.present(lea, VACANCES_JOURNEE, jours)
+    plan.jours_de_ligne[NUMERO_FACTURE_ETE, lea.pk, VACANCES_JOURNEE] = jours
+    ligne = (lea, plan.p[VACANCES_JOURNEE], Decimal(len(jours)), Decimal("15.00"))
+    echeance = fin + datetime.timedelta(days=plan.regie.delai_paiement_jours)
+    return (NUMERO_FACTURE_ETE, lea.famille, fin, debut, fin, echeance, [ligne])
 
 
 def _factures_du_guide(plan, familles, lucas, emma, aujourdhui, dernier, debut_al7):

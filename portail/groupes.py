@@ -42,6 +42,8 @@ PERMISSIONS = {
         "facturation.reglement": CONSULTER_ET_SAISIR,
         "facturation.affectation": CONSULTER_ET_SAISIR,
         "facturation.mandatsepa": CONSULTER_ET_SAISIR,
+        # Ajouter une attestation fiscale : émettre celles d'une année pour toutes les familles.
+        "facturation.attestationfiscale": (VOIR, AJOUTER),
         "demandes.demande": (VOIR, MODIFIER),  # décider, pas créer ni effacer
         # Le dossier annuel : les documents déposés se décident par leur demande.
         "dossiers.typedocument": CONSULTER_ET_SAISIR,

@@ -345,6 +345,14 @@ COLLECTIVITE = {
         ),
     ),
     "tresorerie": env("COLLECTIVITE_TRESORERIE", default="Trésorerie de Bozel"),
+    # L'identité de la structure sur les attestations fiscales (frais de garde) et le bloc
+    # de signature du service (facturation/attestations.py).
+    "adresse": env("COLLECTIVITE_ADRESSE", default="Place du Champ de Foire, 73350 BOZEL"),
+    "siret": env("COLLECTIVITE_SIRET", default="247 300 818 00024"),
+    "signataire": env("COLLECTIVITE_SIGNATAIRE", default="Eloïse Dupé"),
+    "qualite_signataire": env(
+        "COLLECTIVITE_QUALITE_SIGNATAIRE", default="Responsable du service enfance"
+    ),
 }
 # Zone des vacances scolaires (Savoie : zone A).
 # Le créancier des prélèvements SEPA (facturation.sepa) : la régie et son ICS.

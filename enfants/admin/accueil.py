@@ -137,7 +137,7 @@ class PrestationAdmin(admin.ModelAdmin):
 
     def get_fieldsets(self, request, obj=None):
         return (
-            (None, {"fields": ("structure", "nom", "ordre", "active")}),
+            (None, {"fields": ("structure", "nom", "ordre", "active", "frais_de_garde")}),
             (
                 "Ouverture",
                 {

@@ -32,6 +32,8 @@ def test_the_demo_shows_each_state_of_the_dupont_file(demo):
         QUOTIENT: "a_fournir",
         f"{ASSURANCE} — Lucas": "accepte",
         f"{SANITAIRE} — Lucas": "en_verification",
+        f"{ASSURANCE} — Léa": "accepte",
+        f"{SANITAIRE} — Léa": "accepte",
         GARDE: "refuse",
     }
     assert Demande.objects.filter(type=Demande.Type.DOCUMENT, statut="en_attente").count() == 1
@@ -39,7 +41,7 @@ def test_the_demo_shows_each_state_of_the_dupont_file(demo):
 
 def test_the_demo_files_open_for_the_family(demo, client):
     client.force_login(demo.titulaire.utilisateur)
-    piece = PieceDossier.objects.get(type_document__nom=ASSURANCE)
+    piece = PieceDossier.objects.get(type_document__nom=ASSURANCE, enfant__prenom="Lucas")
 
     reponse = client.get(reverse("fichier_piece", args=[piece.pk]))
 

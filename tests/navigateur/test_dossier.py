@@ -100,11 +100,14 @@ def test_un_parent_certifie_sa_fiche_page_par_page(
             "Lucas : identité et autorisations",
             "Lucas : données sanitaires",
             "Lucas : personnes autorisées",
+            "Léa : identité et autorisations",
+            "Léa : données sanitaires",
+            "Léa : personnes autorisées",
         ),
         start=1,
     ):
         expect(page.get_by_role("heading", name=titre, level=1)).to_be_visible()
-        expect(page.get_by_text(f"Page {rang} sur 4").first).to_be_visible()
+        expect(page.get_by_text(f"Page {rang} sur 7").first).to_be_visible()
         verifier_accessibilite(page)
         capturer(page, f"certification-{rang}")
         page.get_by_role("button", name="Je confirme ces informations").click()

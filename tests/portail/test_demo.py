@@ -69,7 +69,7 @@ def test_demo_prints_a_summary_and_the_logins(reglages_demo, db):
     sortie = lancer_demo()
 
     lignes = sortie.splitlines()
-    assert lignes[0] == ("Démonstration prête : 2 familles, 2 enfants, 7 prestations, 10 factures.")
+    assert lignes[0] == ("Démonstration prête : 2 familles, 3 enfants, 7 prestations, 11 factures.")
     for identifiant, mot_de_passe in LOGINS.items():
         assert f"{identifiant} / {mot_de_passe}" in sortie
 
@@ -99,8 +99,10 @@ def test_demo_builds_the_seed_world(reglages_demo, db):
         None,
     )
 
-    lucas = dupont.enfants.get()
+    lucas, lea = dupont.enfants.order_by("date_naissance")
     assert (lucas.prenom, lucas.sexe, lucas.classe) == ("Lucas", "M", "CM1")
+    assert (lea.prenom, lea.sexe) == ("Léa", "F")
+    assert lea.inscriptions.get().prestation.nom == "ALSH Vacances journée"
     assert lucas.date_naissance == datetime.date(2017, 3, 12)
     assert lucas.fiche_sanitaire.allergies
     assert lucas.vaccinations.count() == 2
@@ -284,8 +286,10 @@ def test_the_previous_school_year_is_billed_and_paid_but_one_quarter(reglages_de
     rentree = debut_annee_scolaire(timezone.localdate())
     precedentes = Facture.objects.avec_reste_a_payer().filter(date_facture__lt=rentree)
 
-    assert precedentes.filter(famille__numero="1001001819331").count() == 3
-    assert precedentes.filter(famille__numero="1001001820442").count() == 3
+    # Les trimestres ; l'été de Léa (AL-8, août de l'an dernier) est facturé à part.
+    trimestres = precedentes.exclude(numero="AL-8")
+    assert trimestres.filter(famille__numero="1001001819331").count() == 3
+    assert trimestres.filter(famille__numero="1001001820442").count() == 3
     assert not precedentes.filter(reste_a_payer__gt=0).exists()
     titre = Reglement.objects.get(mode=Reglement.Mode.TITRE_EMIS)
     assert titre.libelle_mode == "Titre émis (ORMC n°2417)"
@@ -495,3 +499,39 @@ def test_martin_is_told_why_the_overdue_invoice_has_no_payment_button(reglages_d
         assert "Payer en ligne la facture AL-7" not in contenu, page
         assert "Payer en ligne la facture AL-37" in contenu, page
         assert contenu.count(raison) == 1, page
+
+
+@pytest.mark.parametrize(
+    "aujourdhui",
+    [datetime.date(2026, 12, 10), datetime.date(2027, 1, 31), datetime.date(2027, 9, 8)],
+)
+def test_the_duponts_have_last_year_s_tax_certificate(reglages_demo, db, aujourdhui):
+    """Les frais de garde de Léa (moins de 6 ans) payés l'an dernier : sa facture de l'été
+    (AL-8, sans cantine), réglée en espèces le 31 août ; Lucas (plus de 6 ans) n'y est pas."""
+    from facturation.attestations import calculer_frais_de_garde
+    from facturation.models import AttestationFiscale
+
+    construire_demo(aujourdhui=aujourdhui)
+    annee = aujourdhui.year - 1
+    dupont = Famille.objects.get(numero="1001001819331")
+
+    attestation = AttestationFiscale.objects.get(famille=dupont, annee=annee)
+    ete = Facture.objects.get(numero="AL-8")
+    especes = Reglement.objects.get(numero="AL-200")
+    assert (ete.periode_debut, ete.date_facture) == (
+        datetime.date(annee, 8, 1),
+        datetime.date(annee, 8, 31),
+    )
+    assert especes.date == datetime.date(annee, 8, 31)
+    assert attestation.montant == ete.montant == especes.montant > 0
+    assert attestation.version == 1
+    assert [e["prenom"] for e in attestation.detail["enfants"]] == ["Léa"]
+    frais = calculer_frais_de_garde(famille=dupont, annee=annee)
+    assert frais.total == attestation.montant
+    assert (
+        frais.total_reglements
+        == dupont.reglements.filter(date__year=annee).aggregate(s=Sum("montant"))["s"]
+    )
+
+    construire_demo(aujourdhui=aujourdhui)  # relancée : la même attestation
+    assert AttestationFiscale.objects.filter(famille=dupont).count() == 1

@@ -633,6 +633,8 @@ def test_payer_sans_aucun_champ_dit_l_adresse_manquante(client, monde):
 PARAMETRES = {
     "boite": (lambda m: reverse("boite"), ("page",)),
     "releve": (lambda m: reverse("releve"), ("annee", "vue")),
+    "attestation_fiscale": (lambda m: reverse("attestation_fiscale"), ("annee",)),
+    "attestation_presence": (lambda m: reverse("attestation_presence"), ("debut", "fin")),
     "demandes": (lambda m: reverse("demandes"), ("onglet", "type")),
     "enfant_planning": (_enfant("enfant_planning"), ("mois",)),
     "enfant_planning_periode": (_enfant("enfant_planning_periode"), ("mois",)),
@@ -747,6 +749,8 @@ SANS_SAISIE = {
     "formulaire": "un fichier servi (identifiant essayé à part)",
     "facture_pdf": "un PDF servi (identifiant essayé à part)",
     "facture_pdf_agent": "réservée au personnel",
+    "mes_attestations": "une page en lecture ; ses formulaires sont des routes à part",
+    "attestation_fiscale_pdf": "un PDF servi (identifiant essayé à part)",
     "mon_compte": "une page en lecture",
     "mes_enfants": "une page en lecture",
     "certification": "une page en lecture",

@@ -50,6 +50,7 @@ def objets_de_dupont(dupont):
         "repondre": {"pk": message.pk},
         "piece_jointe": {"pk": avec_piece_jointe.pk},
         "facture_pdf": {"pk": facture.pk},
+        "attestation_fiscale_pdf": {"pk": dupont.attestations_fiscales.first().pk},
         "payer_facture": {"pk": facture.pk},
         "retirer_demande": {"pk": demande.pk},
         "enfant_identite": enfant,

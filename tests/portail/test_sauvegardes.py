@@ -78,8 +78,8 @@ def tout_effacer(media):
 @pytest.mark.django_db(transaction=True)
 def test_exercice_de_reprise_sauvegarder_effacer_restaurer(demo, client, tmp_path):
     media = Path(demo.MEDIA_ROOT)
-    factures_archivees = Facture.objects.exclude(pdf="")
-    assert factures_archivees.count() == 10
+    # La démonstration archive les PDF de ses factures (AL-1 à AL-37, celle de Léa…).
+    assert Facture.objects.exclude(pdf="").count() >= 10
     assert PieceDossier.objects.exclude(fichier="").exists()
     comptes_avant, tables_avant = comptes(), empreintes_des_tables()
     fichiers_avant = empreintes_des_fichiers(media)

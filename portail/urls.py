@@ -38,6 +38,16 @@ urlpatterns = [
         views.MotDePasseReinitialiseView.as_view(),
         name="mot_de_passe_reinitialise",
     ),
+    # Les pages légales, ouvertes à tous
+    *(
+        path(adresse, views.page_legale, {"page": nom}, name=nom)
+        for adresse, nom in (
+            ("mentions-legales/", "mentions_legales"),
+            ("donnees-personnelles/", "donnees_personnelles"),
+            ("accessibilite/", "accessibilite"),
+            ("plan-du-site/", "plan_du_site"),
+        )
+    ),
     # Les onglets du parent connecté
     path("", include("familles.urls")),
     path("", include("enfants.urls")),

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from portail import views
+from portail import compte, views
 
 admin.site.site_header = "Portail Familles — administration du service enfance"
 admin.site.site_title = "Portail Familles"
@@ -38,6 +38,11 @@ urlpatterns = [
         views.MotDePasseReinitialiseView.as_view(),
         name="mot_de_passe_reinitialise",
     ),
+    # Créer mon compte
+    path("creer-mon-compte/", compte.creer_compte, name="creer_compte"),
+    path("creer-mon-compte/envoye/", compte.creer_compte_envoye, name="creer_compte_envoye"),
+    path("creer-mon-compte/confirmer/<str:jeton>/", compte.confirmer, name="confirmer_compte"),
+    path("compte-en-validation/", compte.compte_en_validation, name="compte_en_validation"),
     # Les pages légales, ouvertes à tous
     *(
         path(adresse, views.page_legale, {"page": nom}, name=nom)

@@ -1,17 +1,26 @@
 """« Créer mon compte », depuis la page de connexion : la demande, le lien de confirmation,
 puis la page « dossier en cours de validation » que voit le compte jusqu'à la décision du
 service. Les opérations sont dans familles/comptes.py ; ces vues, comme la connexion et les
-mots de passe, sont du cadre commun du portail."""
+mots de passe, sont du cadre commun du portail. Puis « Mes données », dans Mon compte :
+l'archive de ce que le portail garde (portail/export.py) et la demande d'effacement, que le
+service décide (demandes/effacement.py)."""
 
 import axes.helpers
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import FileResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
-from familles.acces import responsable_connecte
+from demandes.models import Demande
+from demandes.services import DemandeImpossible, demander_modification
+from familles.acces import famille_requise, responsable_connecte
 from familles.comptes import LienInvalide, confirmer_compte, creation_du_lien, demander_compte
-from familles.forms.compte import CreerCompteForm
+from familles.forms.compte import CreerCompteForm, EffacementForm
+from familles.models import Famille
+from portail.export import archive_de_la_famille
 from portail.limites import limite_depassee
 
 # Au plus 3 demandes par heure pour une adresse électronique, 10 depuis une adresse IP.
@@ -90,3 +99,50 @@ def compte_en_validation(request):
     if responsable is None or responsable.famille.est_active:
         return redirect("accueil")
     return render(request, "portail/compte/en_validation.html", {"famille": responsable.famille})
+
+
+# --- Mes données (dans « Mon compte ») ---------------------------------------------------------
+
+
+@require_safe
+@famille_requise
+def telecharger_mes_donnees(request):
+    """L'archive ZIP de tout ce que le portail garde sur la famille connectée."""
+    archive = archive_de_la_famille(request.famille)
+    nom = f"mes-donnees-{request.famille.numero}-{timezone.localdate():%Y-%m-%d}.zip"
+    return FileResponse(archive, as_attachment=True, filename=nom, content_type="application/zip")
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@famille_requise
+def demander_effacement(request):
+    """Ce qui sera effacé et ce qui sera gardé, puis la demande au service, qui décide."""
+    form = EffacementForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            demander_modification(
+                famille=request.famille,
+                type=Demande.Type.EFFACEMENT,
+                par=request.user,
+                valeurs={"effacement": True},
+                modele=Famille,
+                commentaire=form.cleaned_data["commentaire"],
+            )
+        except DemandeImpossible as erreur:
+            messages.error(request, erreur.message)
+        else:
+            messages.success(
+                request,
+                "Votre demande d'effacement a été transmise au service enfance. Vous recevrez "
+                "sa réponse par courriel.",
+            )
+        return redirect("mon_compte")
+    return render(
+        request,
+        "portail/compte/effacement.html",
+        {
+            "form": form,
+            "onglet": "mon_compte",
+            "annees_comptables": settings.CONSERVATION_COMPTABLE_ANNEES,
+        },
+    )

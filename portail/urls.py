@@ -43,6 +43,9 @@ urlpatterns = [
     path("creer-mon-compte/envoye/", compte.creer_compte_envoye, name="creer_compte_envoye"),
     path("creer-mon-compte/confirmer/<str:jeton>/", compte.confirmer, name="confirmer_compte"),
     path("compte-en-validation/", compte.compte_en_validation, name="compte_en_validation"),
+    # Mes données (Mon compte)
+    path("mon-compte/mes-donnees/", compte.telecharger_mes_donnees, name="mes_donnees"),
+    path("mon-compte/effacement/", compte.demander_effacement, name="demander_effacement"),
     # Les pages légales, ouvertes à tous
     *(
         path(adresse, views.page_legale, {"page": nom}, name=nom)

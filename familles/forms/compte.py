@@ -107,3 +107,18 @@ class CreerCompteForm(forms.Form):
         """Le mot de passe chiffré, seul gardé : calculé pour chaque demande, que l'adresse ait
         un compte ou non (le temps de réponse ne le trahit pas)."""
         return make_password(self.cleaned_data["mot_de_passe1"])
+
+
+class EffacementForm(forms.Form):
+    """« Demander l'effacement » : la famille confirme qu'elle a lu ce qui sera effacé."""
+
+    confirmation = forms.BooleanField(
+        label="J'ai lu ce qui sera effacé et ce qui sera conservé, et je demande l'effacement.",
+        error_messages={"required": "Cochez la case pour confirmer votre demande."},
+    )
+    commentaire = forms.CharField(
+        label="Commentaire pour le service (facultatif)",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

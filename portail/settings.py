@@ -356,8 +356,8 @@ DPO = {
     "adresse": env("DPO_ADRESSE", default="Hôtel communautaire, 73350 Bozel"),
 }
 # Durées de conservation (page « Données personnelles », commande appliquer_conservation) :
-# une famille sans activité depuis tant d'années est anonymisée ; les pièces du dossier annuel
-# sont effacées tant d'années après la fin de leur année scolaire ; factures et règlements sont
+# une famille sans activité depuis tant d'années est anonymisée ; les documents du dossier
+# annuel sont effacés tant d'années après la fin de leur validité ; factures et règlements sont
 # gardés 10 ans (pièces comptables publiques), jamais effacés par le portail.
 CONSERVATION_INACTIVITE_ANNEES = env.int("CONSERVATION_INACTIVITE_ANNEES", default=3)
 CONSERVATION_PIECES_ANNEES = env.int("CONSERVATION_PIECES_ANNEES", default=2)

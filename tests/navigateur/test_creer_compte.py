@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from tests.navigateur.conftest import sans_defilement_horizontal, se_connecter
 from tests.navigateur.test_securite_navigateur import surveiller_la_politique
 
-ADRESSE = "claire.fontaine@exemple.fr"
+ADRESSE = "lea.bernard@exemple.fr"
 
 
 @pytest.mark.parametrize("largeur", [1280, 360])
@@ -28,8 +28,8 @@ def test_une_famille_cree_son_compte_et_attend_la_validation(
     verifier_accessibilite(page)
     assert sans_defilement_horizontal(page)
 
-    page.get_by_label("Nom", exact=True).fill("Fontaine")
-    page.get_by_label("Prénom").fill("Claire")
+    page.get_by_label("Nom", exact=True).fill("Bernard")
+    page.get_by_label("Prénom").fill("Léa")
     page.get_by_label("Date de naissance").fill("1988-04-12")
     page.get_by_label("Adresse électronique").fill(ADRESSE)
     page.get_by_label("Mot de passe", exact=True).fill("montagne")
@@ -76,7 +76,7 @@ def test_une_famille_cree_son_compte_et_attend_la_validation(
     page.get_by_label("Mot de passe").fill("Vanoise2015")
     page.get_by_role("button", name="Connexion").click()
     page.goto(f"{live_server.url}/admin/familles/famille/?etat__exact=en_validation")
-    page.get_by_role("row", name=re.compile("FONTAINE CLAIRE")).get_by_role("checkbox").check()
+    page.get_by_role("row", name=re.compile("BERNARD LÉA")).get_by_role("checkbox").check()
     page.locator("select[name=action]").select_option(
         label="Valider le compte des familles sélectionnées"
     )
@@ -85,5 +85,5 @@ def test_une_famille_cree_son_compte_et_attend_la_validation(
     page.context.clear_cookies()
 
     se_connecter(page, live_server, identifiant=ADRESSE, mot_de_passe="Montagne2026")
-    expect(page.get_by_text("Bienvenue CLAIRE FONTAINE")).to_be_visible()
+    expect(page.get_by_text("Bienvenue LÉA BERNARD")).to_be_visible()
     assert not violations

@@ -262,3 +262,16 @@ def test_refusee_elle_ne_change_rien(client_dupont, dupont, agent):
     assert dupont.etat == Famille.Etat.ACTIVE
     assert dupont.titulaire.nom == "DUPONT"
     assert "Une facture reste à régler." in mail.outbox[-1].body
+
+
+def test_l_agent_lit_la_demande_d_effacement_dans_l_administration(client_dupont, client, agent):
+    demander(client_dupont)
+    demande = Demande.objects.get(type=Demande.Type.EFFACEMENT)
+    client.force_login(agent)
+
+    liste = client.get(reverse("admin:demandes_demande_changelist") + "?type__exact=effacement")
+    fiche = client.get(reverse("admin:demandes_demande_change", args=[demande.pk]))
+
+    assert "Effacement des données" in texte(liste)
+    assert fiche.status_code == 200
+    assert "Nous quittons la région." in texte(fiche)

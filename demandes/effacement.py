@@ -9,9 +9,11 @@ autorisées, le texte des messages et leurs pièces jointes, le contenu des dema
 documents déposés au dossier (fichiers compris), l'historique des fiches, les courriels de la
 file d'envoi ; le compte de connexion est fermé.
 
-Ce qui est gardé : les factures (et leur PDF archivé), les règlements et leurs affectations,
-pendant les 10 ans de conservation des pièces de la comptabilité publique ; les journées et
-inscriptions, sans identité, qui les justifient ; le N° famille, qui les relie.
+Ce qui est gardé : les factures (et leur PDF archivé, qui porte le nom et l'adresse du
+débiteur), les règlements et leurs affectations, les paiements en ligne (sans l'adresse du
+reçu), les mandats de prélèvement SEPA, pendant les 10 ans de conservation des pièces de la
+comptabilité publique ; les journées (sans motif d'absence) et les inscriptions, qui les
+justifient ; le N° famille, qui les relie.
 """
 
 import datetime
@@ -23,7 +25,8 @@ from post_office.models import Email
 
 from demandes.models import Demande
 from dossiers.models import PieceDossier
-from enfants.models import Enfant, FicheSanitaire, PersonneAutorisee, Vaccination
+from enfants.models import Enfant, FicheSanitaire, Journee, PersonneAutorisee, Vaccination
+from facturation.models import TransactionEnLigne
 from familles.models import CreationDeCompte, Famille, Message, Responsable, Utilisateur
 from familles.notifications import destinataires, envoyer_courriel
 
@@ -94,6 +97,8 @@ def effacer_famille(*, famille, prevenir=True):
         enfant.jeton_calendrier = None
         enfant.skip_history_when_saving = True
         enfant.save()
+    # Le motif d'une absence (« Malade ») en dit trop ; la journée reste, qui justifie la facture.
+    Journee.objects.filter(enfant__famille=famille).exclude(motif="").update(motif="")
     FicheSanitaire.objects.filter(enfant__famille=famille).delete()
     Vaccination.objects.filter(enfant__famille=famille).delete()
     PersonneAutorisee.objects.filter(enfant__famille=famille).delete()
@@ -112,6 +117,9 @@ def effacer_famille(*, famille, prevenir=True):
         valeurs_actuelles={}, valeurs_demandees={}, commentaire=""
     )
     CreationDeCompte.objects.filter(Q(famille=famille) | Q(email__in=adresses)).delete()
+
+    # L'adresse du reçu d'un paiement en ligne : le paiement reste, sans elle.
+    TransactionEnLigne.objects.filter(facture__famille=famille).update(email="")
 
     famille.revenu_fiscal = famille.nombre_parts = famille.quotient_familial = None
     famille.numero_allocataire = ""

@@ -19,7 +19,7 @@ import secrets
 
 from django.core import signing
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import BooleanField, Case, Exists, OuterRef, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
@@ -158,16 +158,25 @@ def confirmer_compte(*, jeton):
 
 
 def avec_doublons(familles):
-    """Annote chaque famille de `doublon_possible` : un de ses responsables a la même adresse
-    électronique, ou le même nom et la même date de naissance, qu'un responsable d'une autre
-    famille."""
+    """Annote chaque famille en attente de validation de `doublon_possible` : un de ses
+    responsables a la même adresse électronique, ou le même nom et la même date de naissance,
+    qu'un responsable d'une autre famille (faux pour les autres familles)."""
     autres = Responsable.objects.exclude(famille=OuterRef(OuterRef("pk"))).filter(
         (Q(email__iexact=OuterRef("email")) & ~Q(email=""))
         | Q(nom__iexact=OuterRef("nom"), date_naissance=OuterRef("date_naissance"))
     )
+    # Calculé pour les seules familles en attente de validation : sur la liste entière des
+    # familles (des milliers), la comparaison de chaque responsable à tous les autres coûterait.
     return familles.annotate(
-        doublon_possible=Exists(
-            Responsable.objects.filter(famille=OuterRef("pk")).filter(Exists(autres))
+        doublon_possible=Case(
+            When(
+                etat=Famille.Etat.EN_VALIDATION,
+                then=Exists(
+                    Responsable.objects.filter(famille=OuterRef("pk")).filter(Exists(autres))
+                ),
+            ),
+            default=Value(False),
+            output_field=BooleanField(),
         )
     )
 

@@ -17,7 +17,7 @@ from django.utils.html import strip_tags
 from demandes.decisions import refuser_demande, valider_demande
 from demandes.models import Demande
 from dossiers.models import PieceDossier
-from enfants.models import Enfant, FicheSanitaire, PersonneAutorisee, Vaccination
+from enfants.models import Enfant, FicheSanitaire, Journee, PersonneAutorisee, Vaccination
 from facturation.models import Facture, Reglement
 from familles.models import Famille, Message, Responsable
 from tests.dossiers.fabriques import PieceDossierFactory
@@ -27,6 +27,7 @@ from tests.factories import (
     FactureFactory,
     FamilleFactory,
     FicheSanitaireFactory,
+    JourneeFactory,
     LigneFactureFactory,
     MessageFactory,
     PersonneAutoriseeFactory,
@@ -56,6 +57,7 @@ def dossier_dupont(dupont, settings, tmp_path):
         piece_jointe=ContentFile(b"%PDF-1.4 certificat", name="certificat-lucas.pdf"),
     )
     PieceDossierFactory(famille=dupont)
+    JourneeFactory(enfant=lucas, etat=Journee.Etat.ABSENT_EXCUSE, motif="Malade (gastro)")
     facture = FactureFactory(famille=dupont, numero="AL-77", rang=77)
     LigneFactureFactory(facture=facture)
     AffectationFactory(reglement=ReglementFactory(famille=dupont), facture=facture)
@@ -232,6 +234,8 @@ def test_acceptee_elle_efface_tout_sauf_la_comptabilite(
     assert not FicheSanitaire.history.filter(allergies="Pollen de bouleau").exists()
     assert not Message.objects.filter(famille=famille, sujet="Certificat de Lucas").exists()
     assert not PieceDossier.objects.filter(famille=famille).exists()
+    journee = Journee.objects.get(enfant=lucas)  # la journée reste, sans son motif
+    assert (journee.etat, journee.motif) == (Journee.Etat.ABSENT_EXCUSE, "")
     assert not any(os.path.exists(chemin) for chemin in chemins)
     assert Demande.objects.get(pk=demande.pk).commentaire == ""
     jean.refresh_from_db()

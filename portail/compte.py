@@ -9,7 +9,7 @@ import axes.helpers
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
@@ -20,7 +20,7 @@ from familles.acces import famille_requise, responsable_connecte
 from familles.comptes import LienInvalide, confirmer_compte, creation_du_lien, demander_compte
 from familles.forms.compte import CreerCompteForm, EffacementForm
 from familles.models import Famille
-from portail.export import archive_de_la_famille
+from portail.export import archive_de_la_famille, resume_pdf
 from portail.limites import limite_depassee
 
 # Au plus 3 demandes par heure pour une adresse électronique, 10 depuis une adresse IP.
@@ -111,6 +111,17 @@ def telecharger_mes_donnees(request):
     archive = archive_de_la_famille(request.famille)
     nom = f"mes-donnees-{request.famille.numero}-{timezone.localdate():%Y-%m-%d}.zip"
     return FileResponse(archive, as_attachment=True, filename=nom, content_type="application/zip")
+
+
+@require_safe
+@famille_requise
+def resume_de_mes_donnees(request):
+    """Le résumé lisible (PDF) de ce que le portail garde sur la famille connectée."""
+    pdf = resume_pdf(request.famille, timezone.localtime())
+    reponse = HttpResponse(pdf, content_type="application/pdf")
+    nom = f"mes-donnees-{request.famille.numero}-{timezone.localdate():%Y-%m-%d}.pdf"
+    reponse["Content-Disposition"] = f'attachment; filename="{nom}"'
+    return reponse
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

@@ -45,6 +45,7 @@ urlpatterns = [
     path("compte-en-validation/", compte.compte_en_validation, name="compte_en_validation"),
     # Mes données (Mon compte)
     path("mon-compte/mes-donnees/", compte.telecharger_mes_donnees, name="mes_donnees"),
+    path("mon-compte/mes-donnees/resume/", compte.resume_de_mes_donnees, name="mes_donnees_pdf"),
     path("mon-compte/effacement/", compte.demander_effacement, name="demander_effacement"),
     # Les pages légales, ouvertes à tous
     *(

@@ -13,6 +13,7 @@ from django.core import mail
 from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils.html import strip_tags
+from pypdf import PdfReader
 
 from demandes.decisions import refuser_demande, valider_demande
 from demandes.models import Demande
@@ -147,8 +148,24 @@ def test_l_archive_se_construit_en_moins_d_une_seconde(
     assert time.perf_counter() - debut < 1
 
 
+def test_le_resume_pdf_se_lit_et_ne_montre_que_la_famille(
+    client_dupont, dossier_dupont, autres_dupont
+):
+    reponse = client_dupont.get(reverse("mes_donnees_pdf"))
+
+    assert reponse.status_code == 200
+    assert reponse["Content-Type"] == "application/pdf"
+    assert "mes-donnees-1001001819331-" in reponse["Content-Disposition"]
+    resume = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(reponse.content)).pages)
+    for attendu in ("DUPONT JEAN", "Lucas", "Pollen de bouleau", "DTPolio", "AL-77"):
+        assert attendu in resume
+    assert "Certificat de Lucas" in resume
+    for trace in ("PAULINE", "Zoéline", "Kiwi-de-Pauline", "Message-de-Pauline", "AL-88"):
+        assert trace not in resume
+
+
 def test_mes_donnees_demande_une_connexion(client, db):
-    for nom in ("mes_donnees", "demander_effacement"):
+    for nom in ("mes_donnees", "mes_donnees_pdf", "demander_effacement"):
         reponse = client.get(reverse(nom))
         assert reponse.status_code == 302
         assert reponse.url.startswith(reverse("connexion"))

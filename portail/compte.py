@@ -49,7 +49,7 @@ def creer_compte(request):
     piège à robots soit rempli : rien ne dit lequel."""
     if request.user.is_authenticated:
         return redirect("accueil")
-    form = CreerCompteForm(request.POST or None)
+    form = CreerCompteForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         empreinte = form.empreinte_mot_de_passe()
         donnees = form.cleaned_data
@@ -128,7 +128,7 @@ def resume_de_mes_donnees(request):
 @famille_requise
 def demander_effacement(request):
     """Ce qui sera effacé et ce qui sera gardé, puis la demande au service, qui décide."""
-    form = EffacementForm(request.POST or None)
+    form = EffacementForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             demander_modification(

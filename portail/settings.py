@@ -337,8 +337,8 @@ COLLECTIVITE = {
     ),
     "tresorerie": env("COLLECTIVITE_TRESORERIE", default="Trésorerie de Bozel"),
 }
-# Les pages légales (portail/legal.py) : l'éditeur du site, son hébergeur, le délégué à la
-# protection des données (DPO) et les durées de conservation des données personnelles.
+# Les pages légales (portail/views.py, page_legale) : l'éditeur du site, son hébergeur et le
+# délégué à la protection des données (DPO).
 MENTIONS_LEGALES = {
     "adresse": env("COLLECTIVITE_ADRESSE", default="Hôtel communautaire, 73350 Bozel"),
     "siret": env("COLLECTIVITE_SIRET", default="200 040 871 00011"),

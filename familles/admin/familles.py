@@ -259,7 +259,9 @@ class FamilleAdmin(HistoriqueAdmin):
             return "Aucun."
         return format_html_join(" · ", "{}", ((lien_admin(famille),) for famille in autres))
 
-    @admin.action(description="Valider le compte des familles sélectionnées")
+    @admin.action(
+        description="Valider le compte des familles sélectionnées", permissions=["change"]
+    )
     def valider_comptes(self, request, queryset):
         faites = 0
         for famille in queryset:
@@ -277,7 +279,9 @@ class FamilleAdmin(HistoriqueAdmin):
                 messages.SUCCESS,
             )
 
-    @admin.action(description="Refuser le compte des familles sélectionnées")
+    @admin.action(
+        description="Refuser le compte des familles sélectionnées", permissions=["change"]
+    )
     def refuser_comptes(self, request, queryset):
         """Une page intermédiaire demande le motif, envoyé à chaque famille refusée."""
         form = MotifRefusCompteForm(request.POST if "motif" in request.POST else None)

@@ -14,7 +14,7 @@ from django.utils.html import strip_tags
 from freezegun import freeze_time
 
 from familles.models import CreationDeCompte, Famille, Message, Responsable, Utilisateur
-from tests.factories import FamilleFactory, ResponsableFactory
+from tests.factories import FamilleFactory, ResponsableFactory, UtilisateurFactory
 
 ADRESSE = "claire.fontaine@exemple.fr"
 
@@ -263,3 +263,16 @@ def test_la_page_en_validation_tient_en_douze_requetes(client, db, django_assert
         reponse = client.get(reverse("compte_en_validation"))
 
     assert reponse.status_code == 200
+
+
+def test_valider_un_compte_demande_le_droit_de_modifier_les_familles(client, db):
+    from django.contrib.auth.models import Permission
+
+    lecteur = UtilisateurFactory(username="lecteur", is_staff=True)
+    lecteur.user_permissions.set(Permission.objects.filter(codename="view_famille"))
+    client.force_login(lecteur)
+
+    page = client.get(reverse("admin:familles_famille_changelist"))
+
+    assert page.status_code == 200
+    assert "valider_comptes" not in page.content.decode()

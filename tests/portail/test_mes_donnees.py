@@ -296,3 +296,4 @@ def test_l_agent_lit_la_demande_d_effacement_dans_l_administration(client_dupont
     assert "Effacement des données" in texte(liste)
     assert fiche.status_code == 200
     assert "Nous quittons la région." in texte(fiche)
+    assert "Valider efface les données de la famille" in texte(fiche)

@@ -4,13 +4,14 @@ Chaque décision est atomique et ne se prend qu'une fois, même quand deux agent
 même moment (verrou de ligne sur la demande). La plupart des demandes écrivent leurs champs
 dans une fiche ; les autres types appellent ici leur propre application : une réservation ou
 une absence (`enfants/reservations.py`), un document du dossier annuel (`dossiers/documents.py`),
-des informations bancaires.
+des informations bancaires, l'effacement des données d'une famille (`demandes/effacement.py`).
 """
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from demandes import effacement
 from demandes.models import Demande
 from demandes.services import (
     PERMISSION_SANITAIRE,
@@ -42,6 +43,9 @@ def valider_demande(*, demande, agent):
             documents.accepter_document(demande, agent)
         case Type.BANCAIRES | Type.PRELEVEMENT:
             _appliquer_informations_bancaires(demande, agent)
+        case Type.EFFACEMENT:
+            effacement.effacer_famille(famille=demande.famille)
+            demande.commentaire = ""
         case _:
             _appliquer_a_la_fiche(demande, agent)
     demande.statut = Demande.Statut.ACCEPTEE
@@ -146,6 +150,8 @@ def _appliquer_informations_bancaires(demande, agent):
 
 def _prevenir_famille(demande, agent):
     acceptee = demande.statut == Demande.Statut.ACCEPTEE
+    if acceptee and demande.type == Type.EFFACEMENT:
+        return  # l'effacement a prévenu la famille, à ses adresses d'avant
     notifier_famille(
         famille=demande.famille,
         sujet=f"Votre demande « {demande.get_type_display()} » a été "

@@ -39,6 +39,7 @@ MODELE_PAR_TYPE = {
     Demande.Type.DONNEES_SANITAIRES: FicheSanitaire,
     Demande.Type.RESERVATION: Journee,
     Demande.Type.ABSENCE: Journee,
+    Demande.Type.EFFACEMENT: Famille,
 }
 # Les montants en euros (les autres nombres décimaux s'écrivent sans symbole).
 CHAMPS_EN_EUROS = {"revenu_fiscal"}

@@ -28,6 +28,7 @@ TYPES_COURTS = {
     Demande.Type.RESERVATION: "Réservations",
     Demande.Type.ABSENCE: "Absences",
     Demande.Type.DOCUMENT: "Documents",
+    Demande.Type.EFFACEMENT: "Effacement",
 }
 
 

@@ -31,6 +31,7 @@ class Demande(models.Model):
         RESERVATION = "reservation", "Réservations"
         ABSENCE = "absence", "Absences"
         DOCUMENT = "document", "Document du dossier"
+        EFFACEMENT = "effacement", "Effacement des données"
 
     TYPES_MON_COMPTE = (
         Type.RESPONSABLE,
@@ -39,6 +40,7 @@ class Demande(models.Model):
         Type.CAF,
         Type.BANCAIRES,
         Type.PRELEVEMENT,
+        Type.EFFACEMENT,
     )
 
     class Statut(models.TextChoices):

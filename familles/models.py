@@ -39,8 +39,23 @@ class Famille(models.Model):
         MSA = "MSA", "MSA"
         AUTRE = "AUTRE", "Autre régime"
 
+    class Etat(models.TextChoices):
+        ACTIVE = "active", "Active"
+        EN_VALIDATION = "en_validation", "En attente de validation"
+        FERMEE = "fermee", "Fermée"
+
     numero = models.CharField(
         "N° famille", max_length=13, unique=True, validators=[numero_famille_validator]
+    )
+    etat = models.CharField(
+        "état du compte",
+        max_length=13,
+        choices=Etat,
+        default=Etat.ACTIVE,
+        help_text=(
+            "Une famille qui a créé son compte sur le portail attend la validation du service ; "
+            "une famille fermée (compte refusé ou effacé à sa demande) ne se connecte plus."
+        ),
     )
     # Informations fiscales
     revenu_fiscal = models.DecimalField(
@@ -82,6 +97,11 @@ class Famille(models.Model):
     def __str__(self):
         titulaire = self.titulaire
         return f"{titulaire.nom_complet} ({self.numero})" if titulaire else self.numero
+
+    @property
+    def est_active(self):
+        """Vrai quand la famille a accès au portail (ni en attente de validation, ni fermée)."""
+        return self.etat == self.Etat.ACTIVE
 
     @property
     def titulaire(self):
@@ -142,6 +162,7 @@ class Responsable(models.Model):
     civilite = models.CharField("civilité", max_length=3, choices=Civilite, blank=True)
     nom = models.CharField("nom", max_length=100)
     prenom = models.CharField("prénom", max_length=100)
+    date_naissance = models.DateField("date de naissance", null=True, blank=True)
     qualite = models.CharField("qualité", max_length=10, choices=Qualite, blank=True)
     situation = models.CharField(
         "situation familiale", max_length=12, choices=Situation, blank=True
@@ -276,3 +297,33 @@ class Document(models.Model):
     def format_fichier(self):
         """« PDF », « DOCX »… : ce que le parent va télécharger."""
         return PurePosixPath(self.fichier.name).suffix.lstrip(".").upper() if self.fichier else ""
+
+
+class CreationDeCompte(models.Model):
+    """Une famille qui crée son compte sur le portail, en attendant qu'elle confirme son adresse
+    électronique par le lien reçu (familles/comptes.py). Rien d'autre n'existe avant : ni
+    famille, ni compte de connexion. Le mot de passe n'est gardé que chiffré (son empreinte)."""
+
+    email = models.EmailField("adresse électronique")
+    nom = models.CharField("nom", max_length=100)
+    prenom = models.CharField("prénom", max_length=100)
+    date_naissance = models.DateField("date de naissance")
+    mot_de_passe = models.CharField("empreinte du mot de passe", max_length=128)
+    demande_le = models.DateTimeField("demandée le", default=timezone.now)
+    confirmee_le = models.DateTimeField("confirmée le", null=True, blank=True)
+    famille = models.ForeignKey(
+        Famille,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="famille créée",
+    )
+
+    class Meta:
+        verbose_name = "création de compte"
+        verbose_name_plural = "créations de compte"
+        ordering = ["-demande_le"]
+
+    def __str__(self):
+        return f"{self.nom} {self.prenom} <{self.email}>"

@@ -136,6 +136,9 @@ def page_mon_compte(famille, responsable):
         "famille": famille,
         "personnes": personnes,
         "blocs_famille": blocs_famille,
+        "effacement_en_attente": next(
+            (d for d in declarations if d.type == Demande.Type.EFFACEMENT), None
+        ),
     }
 
 

@@ -56,6 +56,11 @@ COMPTES = (
     ("jean.dupont", "Bonbons2015", "Parent (famille Dupont)"),
     ("marie.martin", "Martin2015", "Parent (famille Martin)"),
     ("agent", "Vanoise2015", "Agent du service enfance, administration /admin/"),
+    (
+        "claire.fontaine@exemple.fr",
+        "Fontaine2026",
+        "Parent qui a créé son compte (famille Fontaine), en attente de validation",
+    ),
 )
 MOTS_DE_PASSE = {identifiant: mot_de_passe for identifiant, mot_de_passe, _ in COMPTES}
 
@@ -106,6 +111,7 @@ def construire_demo(aujourdhui=None, maintenant=None):
     dupont, lucas = _dupont(cree_le)
     lea = _lea(dupont, cree_le, prestations, aujourdhui, precedente)
     martin, emma = _martin(cree_le)
+    _famille_en_attente(aujourdhui)
 
     # Inscrits depuis la rentrée de l'an dernier : le planning du mois courant (jamais
     # facturé), puis ce qui a été facturé et réglé avant (portail/demo_historique.py).
@@ -433,6 +439,33 @@ def _martin(cree_le):
         autorisation_soins=True,
     )
     return famille, emma
+
+
+def _famille_en_attente(aujourdhui):
+    """Une famille qui a créé son compte sur le portail (« Créer mon compte ») et confirmé son
+    adresse : l'agent la trouve dans Familles, filtre « En attente de validation »."""
+    famille = enregistrer(
+        Famille,
+        {"numero": "9001001820553"},
+        date_creation=instant(aujourdhui - datetime.timedelta(days=1), 17),
+        etat=Famille.Etat.EN_VALIDATION,
+    )
+    claire = _compte(
+        "claire.fontaine@exemple.fr",
+        first_name="Claire",
+        last_name="FONTAINE",
+        email="claire.fontaine@exemple.fr",
+    )
+    enregistrer(
+        Responsable,
+        {"famille": famille, "role": Responsable.Role.TITULAIRE},
+        utilisateur=claire,
+        nom="FONTAINE",
+        prenom="Claire",
+        date_naissance=datetime.date(1988, 4, 12),
+        email="claire.fontaine@exemple.fr",
+    )
+    return famille
 
 
 # --- Le planning ---------------------------------------------------------------------------

@@ -354,6 +354,32 @@ COLLECTIVITE = {
         "COLLECTIVITE_QUALITE_SIGNATAIRE", default="Responsable du service enfance"
     ),
 }
+# Les pages légales (portail/views.py, page_legale) : l'éditeur du site, son hébergeur et le
+# délégué à la protection des données (DPO).
+MENTIONS_LEGALES = {
+    # L'adresse et le SIRET de l'éditeur : ceux de la collectivité (attestations comprises).
+    "adresse": COLLECTIVITE["adresse"],
+    "siret": COLLECTIVITE["siret"],
+    "directeur_publication": env(
+        "DIRECTEUR_PUBLICATION", default="le président de la Communauté de communes"
+    ),
+    "hebergeur": env(
+        "HEBERGEUR", default="Communauté de communes Val Vanoise, serveurs de la collectivité"
+    ),
+    "hebergeur_adresse": env("HEBERGEUR_ADRESSE", default="Hôtel communautaire, 73350 Bozel"),
+}
+DPO = {
+    "nom": env("DPO_NOM", default="Délégué à la protection des données de Val Vanoise"),
+    "courriel": env("DPO_COURRIEL", default="dpo@valvanoise.fr"),
+    "adresse": env("DPO_ADRESSE", default="Hôtel communautaire, 73350 Bozel"),
+}
+# Durées de conservation (page « Données personnelles », commande appliquer_conservation) :
+# une famille sans activité depuis tant d'années est anonymisée ; les documents du dossier
+# annuel sont effacés tant d'années après la fin de leur validité ; factures et règlements sont
+# gardés 10 ans (pièces comptables publiques), jamais effacés par le portail.
+CONSERVATION_INACTIVITE_ANNEES = env.int("CONSERVATION_INACTIVITE_ANNEES", default=3)
+CONSERVATION_PIECES_ANNEES = env.int("CONSERVATION_PIECES_ANNEES", default=2)
+CONSERVATION_COMPTABLE_ANNEES = 10
 # Zone des vacances scolaires (Savoie : zone A).
 # Le créancier des prélèvements SEPA (facturation.sepa) : la régie et son ICS.
 PRELEVEMENT_CREANCIER = {

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from portail import views
+from portail import compte, views
 from portail.sante import sante
 
 admin.site.site_header = "Portail Familles — administration du service enfance"
@@ -40,6 +40,25 @@ urlpatterns = [
         "mot-de-passe/reinitialise/",
         views.MotDePasseReinitialiseView.as_view(),
         name="mot_de_passe_reinitialise",
+    ),
+    # Créer mon compte
+    path("creer-mon-compte/", compte.creer_compte, name="creer_compte"),
+    path("creer-mon-compte/envoye/", compte.creer_compte_envoye, name="creer_compte_envoye"),
+    path("creer-mon-compte/confirmer/<str:jeton>/", compte.confirmer, name="confirmer_compte"),
+    path("compte-en-validation/", compte.compte_en_validation, name="compte_en_validation"),
+    # Mes données (Mon compte)
+    path("mon-compte/mes-donnees/", compte.telecharger_mes_donnees, name="mes_donnees"),
+    path("mon-compte/mes-donnees/resume/", compte.resume_de_mes_donnees, name="mes_donnees_pdf"),
+    path("mon-compte/effacement/", compte.demander_effacement, name="demander_effacement"),
+    # Les pages légales, ouvertes à tous
+    *(
+        path(adresse, views.page_legale, {"page": nom}, name=nom)
+        for adresse, nom in (
+            ("mentions-legales/", "mentions_legales"),
+            ("donnees-personnelles/", "donnees_personnelles"),
+            ("accessibilite/", "accessibilite"),
+            ("plan-du-site/", "plan_du_site"),
+        )
     ),
     # Les onglets du parent connecté
     path("", include("familles.urls")),

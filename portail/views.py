@@ -155,3 +155,31 @@ def favicon(request):
     reponse = HttpResponseRedirect(static("img/favicon.ico"))
     patch_cache_control(reponse, public=True, max_age=24 * 60 * 60)
     return reponse
+
+
+PAGES_LEGALES = {
+    "mentions_legales": "portail/legal/mentions_legales.html",
+    "donnees_personnelles": "portail/legal/donnees_personnelles.html",
+    "accessibilite": "portail/legal/accessibilite.html",
+    "plan_du_site": "portail/legal/plan_du_site.html",
+}
+
+
+@require_safe
+def page_legale(request, page):
+    """Les pages que tout site public doit avoir, ouvertes sans connexion, liées depuis le pied
+    de chaque page : mentions légales, données personnelles, accessibilité, plan du site."""
+    return render(
+        request,
+        PAGES_LEGALES[page],
+        {
+            "mentions": settings.MENTIONS_LEGALES,
+            "dpo": settings.DPO,
+            "conservation": {
+                "inactivite": settings.CONSERVATION_INACTIVITE_ANNEES,
+                "pieces": settings.CONSERVATION_PIECES_ANNEES,
+                "comptable": settings.CONSERVATION_COMPTABLE_ANNEES,
+            },
+            "adresse_du_portail": settings.PORTAIL_URL,
+        },
+    )

@@ -1,5 +1,6 @@
 """L'administration des familles, de leurs responsables et des comptes."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin
@@ -7,8 +8,10 @@ from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Case, When
 from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.utils.html import format_html, format_html_join
 
+from familles import comptes
 from familles.admin.outils import VIDE, HistoriqueAdmin, lien_admin, lien_liste
 from familles.models import Famille, Responsable, Utilisateur
 
@@ -144,7 +147,13 @@ class ResponsableInline(admin.StackedInline):
         (None, {"fields": ("role", "utilisateur")}),
         (
             "Identité",
-            {"fields": (("civilite", "nom", "prenom"), ("qualite", "situation"))},
+            {
+                "fields": (
+                    ("civilite", "nom", "prenom"),
+                    "date_naissance",
+                    ("qualite", "situation"),
+                )
+            },
         ),
         ("Adresse", {"fields": ("adresse", ("code_postal", "ville"))}),
         (
@@ -174,10 +183,21 @@ class ResponsableInline(admin.StackedInline):
         )
 
 
+class MotifRefusCompteForm(forms.Form):
+    motif = forms.CharField(
+        label="Motif du refus",
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        help_text="Envoyé par courriel au titulaire du compte.",
+        error_messages={"required": "Indiquez le motif du refus : la famille le lira."},
+    )
+
+
 @admin.register(Famille)
 class FamilleAdmin(HistoriqueAdmin):
     list_display = (
         "numero",
+        "etat",
+        "doublon",
         "titulaire_nom",
         "conjoint_nom",
         "ville",
@@ -188,7 +208,8 @@ class FamilleAdmin(HistoriqueAdmin):
         "prelevement_automatique",
     )
     list_display_links = ("numero", "titulaire_nom")
-    list_filter = ("organisme_rattachement", "prelevement_automatique")
+    list_filter = ("etat", "organisme_rattachement", "prelevement_automatique")
+    actions = ("valider_comptes", "refuser_comptes")
     search_fields = (
         "numero",
         "responsables__nom",
@@ -199,9 +220,9 @@ class FamilleAdmin(HistoriqueAdmin):
     # L'application enfants complète cette fiche de ses enfants (enfants/admin/enfants.py) : les
     # familles ne dépendent pas des applications construites sur elles.
     inlines = (ResponsableInline,)
-    readonly_fields = ("date_creation", "dossier")
+    readonly_fields = ("date_creation", "dossier", "etat", "doublons")
     fieldsets = (
-        (None, {"fields": ("numero", "date_creation", "dossier")}),
+        (None, {"fields": ("numero", "etat", "date_creation", "dossier", "doublons")}),
         ("Informations fiscales", {"fields": (("revenu_fiscal", "nombre_parts"),)}),
         (
             "Informations CAF",
@@ -220,7 +241,78 @@ class FamilleAdmin(HistoriqueAdmin):
     )
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("responsables")
+        familles = super().get_queryset(request).prefetch_related("responsables")
+        return comptes.avec_doublons(familles)
+
+    @admin.display(description="doublon possible", boolean=True, ordering="doublon_possible")
+    def doublon(self, obj):
+        return obj.doublon_possible
+
+    @admin.display(description="doublons possibles")
+    def doublons(self, obj):
+        """Les autres familles qui ont un responsable de même adresse électronique, ou de même
+        nom et même date de naissance : à examiner, jamais fusionnées d'office."""
+        if obj.pk is None:
+            return VIDE
+        autres = comptes.doublons_de(obj)
+        if not autres:
+            return "Aucun."
+        return format_html_join(" · ", "{}", ((lien_admin(famille),) for famille in autres))
+
+    @admin.action(
+        description="Valider le compte des familles sélectionnées", permissions=["change"]
+    )
+    def valider_comptes(self, request, queryset):
+        faites = 0
+        for famille in queryset:
+            try:
+                comptes.valider_compte(famille=famille, agent=request.user)
+            except comptes.DecisionImpossible as erreur:
+                self.message_user(request, str(erreur), messages.WARNING)
+            else:
+                faites += 1
+        if faites:
+            self.message_user(
+                request,
+                f"{faites} compte(s) validé(s) : chaque famille est prévenue "
+                "(message et courriel).",
+                messages.SUCCESS,
+            )
+
+    @admin.action(
+        description="Refuser le compte des familles sélectionnées", permissions=["change"]
+    )
+    def refuser_comptes(self, request, queryset):
+        """Une page intermédiaire demande le motif, envoyé à chaque famille refusée."""
+        form = MotifRefusCompteForm(request.POST if "motif" in request.POST else None)
+        if not form.is_valid():
+            contexte = {
+                **self.admin_site.each_context(request),
+                "title": "Refuser le compte des familles sélectionnées",
+                "opts": self.opts,
+                "familles": list(queryset),
+                "form": form,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+                "media": self.media,
+            }
+            return TemplateResponse(request, "admin/familles/famille/refuser.html", contexte)
+        faites = 0
+        for famille in queryset:
+            try:
+                comptes.refuser_compte(
+                    famille=famille, agent=request.user, motif=form.cleaned_data["motif"]
+                )
+            except comptes.DecisionImpossible as erreur:
+                self.message_user(request, str(erreur), messages.WARNING)
+            else:
+                faites += 1
+        if faites:
+            self.message_user(
+                request,
+                f"{faites} compte(s) refusé(s) : la famille est fermée, le motif lui est envoyé.",
+                messages.SUCCESS,
+            )
+        return None
 
     @admin.display(description="responsable")
     def titulaire_nom(self, obj):

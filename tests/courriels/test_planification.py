@@ -60,6 +60,7 @@ def test_chaque_service_a_sa_minuterie_et_une_commande_qui_accepte_ses_options()
         "portail-planif-rappels",
         "portail-planif-travaux",
         "portail-planif-campagnes",
+        "portail-planif-conservation",
     }
     connues = get_commands()
     for nom, (commande, *options) in commandes.items():
@@ -84,6 +85,7 @@ def test_le_readme_donne_les_memes_taches_en_cron():
         (["transmettre_impayes", "--jour-des-regies"], "facturation"),
         (["rappeler_echeances"], "courriels"),
         (["allouer_campagnes_closes"], "enfants"),
+        (["appliquer_conservation"], "demandes"),
     ],
 )
 def test_une_tache_tourne_deux_fois_sur_une_base_vide_et_journalise_son_bilan(

@@ -25,7 +25,12 @@ from familles.models import Document, Famille, Message, Utilisateur
 from portail.demo import construire_demo, debut_annee_scolaire, premier_du_mois
 from portail.groupes import AGENTS, AGENTS_SANITAIRES
 
-LOGINS = {"jean.dupont": "Bonbons2015", "marie.martin": "Martin2015", "agent": "Vanoise2015"}
+LOGINS = {
+    "jean.dupont": "Bonbons2015",
+    "marie.martin": "Martin2015",
+    "agent": "Vanoise2015",
+    "claire.fontaine@exemple.fr": "Fontaine2026",
+}
 
 
 @pytest.fixture
@@ -69,7 +74,7 @@ def test_demo_prints_a_summary_and_the_logins(reglages_demo, db):
     sortie = lancer_demo()
 
     lignes = sortie.splitlines()
-    assert lignes[0] == ("Démonstration prête : 2 familles, 3 enfants, 7 prestations, 11 factures.")
+    assert lignes[0] == ("Démonstration prête : 3 familles, 3 enfants, 7 prestations, 11 factures.")
     for identifiant, mot_de_passe in LOGINS.items():
         assert f"{identifiant} / {mot_de_passe}" in sortie
 
@@ -126,6 +131,14 @@ def test_demo_builds_the_seed_world(reglages_demo, db):
     assert Document.objects.filter(publie=True).count() >= 2
 
 
+def test_demo_shows_a_family_waiting_for_validation(reglages_demo, db):
+    lancer_demo()
+
+    fontaine = Famille.objects.get(etat=Famille.Etat.EN_VALIDATION)
+    assert fontaine.titulaire.nom == "FONTAINE"
+    assert fontaine.titulaire.utilisateur.username == "claire.fontaine@exemple.fr"
+
+
 def test_running_the_demo_twice_changes_nothing(reglages_demo, db):
     lancer_demo()
     avant = comptes_de_lignes()
@@ -135,7 +148,7 @@ def test_running_the_demo_twice_changes_nothing(reglages_demo, db):
 
     assert comptes_de_lignes() == avant
     assert Famille.history.count() == historiques  # rien n'a été réenregistré pour rien
-    assert sortie.startswith("Démonstration prête : 2 familles")
+    assert sortie.startswith("Démonstration prête : 3 familles")
 
 
 def test_demo_logins_authenticate(reglages_demo, db):

@@ -42,6 +42,7 @@ from enfants.models import (
 from facturation.models import Affectation, Reglement, TransactionEnLigne
 from facturation.views.paiement import PaiementForm
 from familles import blocs
+from familles.forms.compte import CreerCompteForm, EffacementForm
 from familles.forms.messages import MessageForm, ReponseForm
 from familles.forms.mon_compte import FORMULAIRES as FORMULAIRES_MON_COMPTE
 from familles.forms.mon_compte import NouveauConjointForm
@@ -252,6 +253,19 @@ def mot_de_passe_enregistre(monde, avant, donnees, champs):
     if not utilisateur.check_password(MOT_DE_PASSE):
         assert utilisateur.check_password(_envoye(donnees, "new_password1"))
         assert not utilisateur.doit_changer_mot_de_passe
+
+
+def effacement_demande(monde, avant, donnees, champs):
+    """Au plus une demande d'effacement, en attente, de la famille, avec son commentaire."""
+    nouvelles = _nouvelles(Demande, avant)
+    assert len(nouvelles) <= 1, nouvelles
+    for demande in nouvelles:
+        assert demande.famille_id == monde.famille.pk
+        assert demande.type == Demande.Type.EFFACEMENT
+        assert demande.statut == Demande.Statut.EN_ATTENTE
+        envoye = _envoye(donnees, "commentaire")
+        if isinstance(envoye, str):
+            assert demande.commentaire in (envoye.strip(), envoye.strip().replace("\r\n", "\n"))
 
 
 def rien_de_plus(monde, avant, donnees, champs):
@@ -550,6 +564,27 @@ FORMULAIRES = [
         ecrit=("dossiers.CertificationAnnuelle",),
     ),
     Cas("deconnexion", lambda m: reverse("deconnexion"), lambda m: {}),
+    Cas(
+        "creer_compte",
+        lambda m: reverse("creer_compte"),
+        lambda m: _champs(CreerCompteForm()),
+        plausibles={
+            "email": ["lea.bernard@exemple.fr", "jean.dupont@wanadoo.fr"],
+            "date_naissance": ["1988-04-12", "12/04/1988", "2020-01-01"],
+            "mot_de_passe1": MOTS_DE_PASSE,
+            "mot_de_passe2": MOTS_DE_PASSE,
+            "site_web": [""],
+        },
+        anonyme=True,
+    ),
+    Cas(
+        "demander_effacement",
+        lambda m: reverse("demander_effacement"),
+        lambda m: _champs(EffacementForm()),
+        ecrit=("demandes.Demande",),
+        verifier=effacement_demande,
+        plausibles={"confirmation": ["on"]},
+    ),
 ]
 
 
@@ -667,6 +702,7 @@ CHEMINS = {
     "mot_de_passe_reinitialiser": lambda v: f"/mot-de-passe/reinitialiser/{v}/{v}/",
     "enfant_planning_jour": lambda v: f"/mes-enfants/1/planning/1/{v}/",
     "agenda": lambda v: f"/agenda/{v}.ics",
+    "confirmer_compte": lambda v: f"/creer-mon-compte/confirmer/{v}/",
 }
 
 
@@ -756,6 +792,14 @@ SANS_SAISIE = {
     "certification": "une page en lecture",
     "fichier_piece": "un fichier servi (identifiant essayé à part)",
     "enfant_planning_jour": "une page en lecture ; ses actions sont des routes à part",
+    "mentions_legales": "une page légale en lecture",
+    "donnees_personnelles": "une page légale en lecture",
+    "accessibilite": "une page légale en lecture",
+    "plan_du_site": "une page légale en lecture",
+    "creer_compte_envoye": "une page de confirmation, sans formulaire",
+    "compte_en_validation": "une page en lecture",
+    "mes_donnees": "une archive produite, sans saisie",
+    "mes_donnees_pdf": "un PDF produit, sans saisie",
 }
 # Essayées par test_entrees_hostiles_paiement.py.
 PAIEMENT = {"paiement_notification", "paiement_retour", "payfip_simulateur"}

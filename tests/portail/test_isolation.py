@@ -19,6 +19,7 @@ from familles.models import Famille, Message
 # Les routes dont le paramètre n'est pas l'identifiant d'un objet d'une famille, et pourquoi.
 SANS_OBJET_DE_FAMILLE = {
     "mot_de_passe_reinitialiser": "un jeton signé de réinitialisation",
+    "confirmer_compte": "un jeton signé de création de compte",
     "formulaire": "un formulaire publié pour toutes les familles",
     "paiement_notification": "la référence de transaction que vérifie la passerelle",
     "paiement_retour": "la référence de transaction que vérifie la passerelle",

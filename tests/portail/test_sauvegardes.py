@@ -4,6 +4,7 @@ fichiers et un portail qui sert le relevé de compte de Dupont. L'exercice de re
 la base des tests : SQLite dans la suite ordinaire, PostgreSQL (pg_dump, pg_restore) en CI."""
 
 import hashlib
+import importlib
 import io
 import json
 import shutil
@@ -27,6 +28,10 @@ TABLES_CLES += (Reglement, PieceDossier)
 
 @pytest.fixture
 def demo(settings, tmp_path):
+    # Les types de documents que pose une migration : un test transactionnel passé avant les a
+    # effacés (flush), et la démonstration ne dépose alors aucune pièce.
+    types = importlib.import_module("dossiers.migrations.0002_types_de_documents")
+    types.creer_types(apps, None)
     settings.DEBUG = True
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -35,8 +35,8 @@ from travaux.services import avancer, creer_travail, enregistrer_fichier, execut
 logger = logging.getLogger(__name__)
 
 # Les familles facturées par transaction : assez pour que la régie ne soit verrouillée que
-# brièvement à chaque lot, et que l'avancement bouge toutes les quelques secondes (le PDF
-# d'une facture prend ~85 ms).
+# brièvement à chaque lot, et que l'avancement bouge toutes les quelques secondes. Les PDF
+# d'un lot sont mis en page ensemble (pdf.archiver_pdfs).
 LOT_DE_FAMILLES = 50
 # Au-delà de ce nombre de factures, l'impression part dans un travail de fond.
 SEUIL_IMPRESSION = 20
@@ -115,9 +115,8 @@ def _facturer(travail):
             .prefetch_related("famille__responsables")
             .order_by("rang")
         )
-        for facture in factures:
-            if _archiver(travail, facture):
-                _annoncer(travail, facture)
+        for facture in _archiver_le_lot(travail, list(factures)):
+            _annoncer(travail, facture)
         avancer(travail=travail, de=len(lot), rapport=_rapport(travail, regie, sans_tarif))
     return _rapport(travail, regie, sans_tarif)
 
@@ -143,12 +142,28 @@ def _emettre(travail, lot, options):
     return [rapport for famille_id in lot for rapport in _emettre(travail, [famille_id], options)]
 
 
+def _archiver_le_lot(travail, factures):
+    """Les PDF des factures du lot archivés, mis en page ensemble (pdf.archiver_pdfs) ; si le
+    lot échoue, facture par facture, et une facture qui échoue seule est notée en erreur.
+    Rend les factures dont le PDF est archivé."""
+    a_rendre = [f for f in factures if not f.pdf_sha256 and _a_une_adresse(f.famille)]
+    try:
+        pdf.archiver_pdfs(a_rendre)
+    except Exception:
+        logger.exception("PDF des factures d'un lot : reprise facture par facture")
+    return [facture for facture in factures if _archiver(travail, facture)]
+
+
+def _a_une_adresse(famille):
+    titulaire = famille.titulaire
+    return titulaire is not None and bool(titulaire.adresse and titulaire.ville)
+
+
 def _archiver(travail, facture):
     """Le PDF de la facture archivé ; False, et une erreur notée, s'il ne peut pas l'être."""
     if facture.pdf_sha256:
         return True
-    titulaire = facture.famille.titulaire
-    if titulaire is None or not (titulaire.adresse and titulaire.ville):
+    if not _a_une_adresse(facture.famille):
         noter_erreur(
             travail=travail,
             reference=f"facture:{facture.pk}",
@@ -253,6 +268,10 @@ def _imprimer(travail):
     imprimees = 0
     for debut_du_lot in range(0, len(ids), LOT_D_IMPRESSION):
         lot = ids[debut_du_lot : debut_du_lot + LOT_D_IMPRESSION]
+        try:  # les PDF qui manquent, mis en page ensemble ; sinon facture par facture
+            pdf.archiver_pdfs([par_id[pk] for pk in lot if pk in par_id])
+        except Exception:
+            logger.exception("PDF des factures d'un lot d'impression : reprise une par une")
         for pk in lot:
             facture = par_id.get(pk)
             if facture is None:

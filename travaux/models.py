@@ -20,6 +20,7 @@ class Travail(models.Model):
         FACTURATION = "facturation", "Facturation"
         IMPRESSION = "impression", "Impression"
         MESSAGES = "messages", "Messages aux familles"
+        ATTRIBUTION = "attribution", "Attribution des places"
 
     class Etat(models.TextChoices):
         EN_ATTENTE = "en_attente", "En attente"

@@ -557,6 +557,20 @@ def annexes(o, casse):
     sortie = executer([sys.executable, "bench/pdf.py", *arguments], env, casse)
     rendu = re.search(r"Rendu WeasyPrint d'AL-36\s+\d+\s+([\d.]+)\s+([\d.]+)", sortie)
     telechargement = re.search(r"p95 ([\d.]+) ms ; p50 ([\d.]+) ms", sortie)
+    en_lot = re.search(r"Rendu en lot, par facture \((\d+) par document\)\s+\d+\s+([\d.]+)", sortie)
+    processeur = re.search(r"Rendu en lot : ([\d.]+) ms de processeur par facture", sortie)
+    if en_lot and processeur:
+        lignes.append(
+            Ligne(
+                f"Rendu des PDF en lot, par facture (bench/pdf.py, {en_lot[1]} par document)",
+                f"{float(en_lot[2]):.0f} ms en temps réel, {float(processeur[1]):.0f} ms de "
+                "processeur",
+                "≤ 40 ms",
+                float(processeur[1]) <= 40,
+            )
+        )
+    else:
+        casse.append("bench/pdf.py : rendu en lot illisible")
     if rendu and telechargement:
         lignes.append(
             Ligne(

@@ -52,6 +52,9 @@ logger = logging.getLogger(__name__)
 # brièvement à chaque lot, et que l'avancement bouge toutes les quelques secondes. Les PDF
 # d'un lot sont mis en page ensemble (pdf.archiver_pdfs).
 LOT_DE_FAMILLES = 50
+# Les factures émises qui attendent leur PDF au-delà desquelles la tâche qui émet s'arrête
+# d'émettre pour rendre un lot elle-même (en deçà, elle émet, et les aides rendent).
+AVANCE_DE_L_EMISSION = 3 * LOT_DE_FAMILLES
 # Au-delà de ce nombre de factures, l'impression part dans un travail de fond.
 SEUIL_IMPRESSION = 20
 LOT_D_IMPRESSION = 20
@@ -127,7 +130,12 @@ def _facturer(travail):
         lot = familles[debut_du_lot : debut_du_lot + LOT_DE_FAMILLES]
         for rapport in _emettre(travail, lot, options):
             sans_tarif.extend(rapport.jours_sans_tarif)
-        _un_lot_de_pdf(travail, echecs)
+        # L'émission garde de l'avance (les aides prennent les lots émis) ; au-delà, la tâche
+        # rend elle aussi les PDF, sauf si tous ceux qui attendent sont déjà pris.
+        while _a_faire(travail).exclude(pk__in=echecs).count() >= AVANCE_DE_L_EMISSION:
+            if not _un_lot_de_pdf(travail, echecs):
+                break
+            avancement.mettre_a_jour(rapport=_rapport(travail, regie, sans_tarif))
         avancement.mettre_a_jour(
             emises=debut_du_lot + len(lot),
             derniere=lot[-1],

@@ -588,3 +588,36 @@ def test_a_worker_killed_mid_run_then_resumed_bills_archives_and_announces_each_
     assert sorted(courriel.subject for courriel in mail.outbox) == courriels
     assert travail.rapport["factures"] == travail.rapport["pdf"] == FAMILLES
     assert travail.rapport["annoncees"] == FAMILLES
+
+
+@pytest.mark.postgresql
+@en_base
+def test_two_workers_share_the_pdfs_of_a_billing_run_each_invoice_archived_and_announced_once(
+    regie, mercredi, lancer_un_worker, tmp_path
+):
+    for n in range(200):
+        famille_du_mercredi(mercredi, f"FAMILLE{n}")
+    travail = lancer(regie)
+
+    for n in range(2):
+        lancer_un_worker(journal=f"worker{n}")
+    aides = DBTaskResult.objects.filter(task_path="facturation.taches.rendre_les_pdf_en_tache")
+    attendre(
+        lambda: aides.filter(status="SUCCESSFUL").exists(),
+        secondes=600,
+        journal=tmp_path / "worker0.log",
+    )
+
+    travail = relire(travail)
+    assert travail.etat == Etat.TERMINE
+    assert (travail.fait, travail.total) == (200, 200)
+    factures = list(Facture.objects.all())
+    assert len(factures) == 200
+    assert all(pdf.lire_pdf_archive(f).startswith(b"%PDF-") and f.annoncee_le for f in factures)
+    sujets_en_file = list(Email.objects.values_list("subject", flat=True))
+    assert sorted(sujets_en_file) == sorted(
+        f"Portail Familles : facture {f.numero}" for f in factures
+    )
+    # L'aide a rendu des lots à côté de la tâche qui émet.
+    aide = aides.get()
+    assert 0 < aide.return_value < 200

@@ -31,6 +31,7 @@ from django.db import connection, transaction
 from django.db.models import Count, Max, Min, Q, Sum
 from django.utils import timezone
 from django_tasks import task
+from django_tasks.backends.immediate import ImmediateBackend
 
 from enfants.regles import MOIS
 from facturation import formats, notifications, pdf, services
@@ -123,8 +124,11 @@ def _facturer(travail):
     avancer(travail=travail, de=0, total=len(familles))
     # Les PDF (l'essentiel du temps) se partagent avec d'autres workers : des aides, mises
     # dans la file, prennent les lots de factures émises que ce processus n'a pas encore pris.
-    for _ in range(settings.FACTURATION_PDF_EN_PARALLELE - 1):
-        rendre_les_pdf_en_tache.enqueue(travail_id=travail.pk)
+    # Pas d'aide quand la file fait chaque tâche dès sa mise en file, dans ce processus
+    # (ImmediateBackend) : l'aide attendrait la fin de la tâche qui l'attend.
+    if not isinstance(rendre_les_pdf_en_tache.get_backend(), ImmediateBackend):
+        for _ in range(settings.FACTURATION_PDF_EN_PARALLELE - 1):
+            rendre_les_pdf_en_tache.enqueue(travail_id=travail.pk)
     sans_tarif, echecs, avancement = [], set(), _Avancement(travail)
     for debut_du_lot in range(0, len(familles), LOT_DE_FAMILLES):
         lot = familles[debut_du_lot : debut_du_lot + LOT_DE_FAMILLES]

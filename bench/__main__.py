@@ -21,8 +21,10 @@ saut). Dans l'ordre :
     travers du site nginx livré (bench/lighthouse.py) ;
  8. les attestations fiscales d'une année pour toutes les familles (bench/attestations.py,
     sur la base du banc : le travail de fond exécuté dans ce processus) ;
- 9. la facturation par famille (bench/facturation.py, sa propre base) et le rendu des PDF
-    (bench/pdf.py) ;
+ 9. le mois de facturation de bout en bout (bench/mois.py) : lancé par le service de l'action,
+    deux workers, les PDF archivés, les courriels envoyés à un SMTP local ;
+ 10. la facturation par famille (bench/facturation.py, sa propre base), le rendu des PDF
+    (bench/pdf.py) et le débit de la file d'envoi des courriels (bench/courriels.py) ;
 puis le tableau, avec la cible de chaque mesure et si elle est atteinte, écrit aussi dans
 bench/resultats/ (ignoré par git). La base est supprimée à la fin, sauf --garder.
 
@@ -76,6 +78,11 @@ def options():
         "--reutiliser", action="store_true", help="Reprend la base si elle est déjà remplie."
     )
     parser.add_argument("--sans-annexes", action="store_true", help="Sans facturation ni PDF.")
+    parser.add_argument(
+        "--facturation-seule",
+        action="store_true",
+        help="Le jeu de données, puis seulement le mois de facturation de bout en bout.",
+    )
     o = parser.parse_args()
     petit = o.smoke
     o.familles = o.familles or (50 if petit else 10000)
@@ -216,6 +223,10 @@ def main():
                 )
             )
     call_command("collectstatic", interactive=False, verbosity=0)
+    if o.facturation_seule:
+        lignes.extend(mois_de_facturation(o, casse))
+        ecrire_les_resultats(o, lignes, casse, [f"PostgreSQL {version_pg}"], charge_debut, debut)
+        return
 
     # --- Les requêtes SQL de chaque page -------------------------------------------------------
     etape("Requêtes SQL par page")
@@ -447,10 +458,22 @@ def main():
     )
 
     lignes.extend(attestations_fiscales(casse))
+    lignes.extend(mois_de_facturation(o, casse))
 
     if not o.sans_annexes:
         lignes.extend(annexes(o, casse))
 
+    entete = [
+        f"PostgreSQL {version_pg} ; gunicorn -w 2 ({o.classe}, {o.threads} fil(s)) ; "
+        f"wrk -t2 -c{o.connexions} -d{o.duree}s ; échantillon de {len(echantillon)} familles",
+        "SQL : grande famille / petite famille / maximum sur l'échantillon",
+    ]
+    ecrire_les_resultats(o, lignes, casse, entete, charge_debut, debut, journal=journal)
+
+
+def ecrire_les_resultats(o, lignes, casse, entete, charge_debut, debut, journal=""):
+    """Supprime la base (sauf --garder), écrit le tableau (et dans bench/resultats/) ; code de
+    sortie 1 si quelque chose est cassé."""
     if not o.garder:
         from django.db import connections
 
@@ -463,11 +486,9 @@ def main():
         [
             f"Benchmarks du Portail Familles — {maintenant:%Y-%m-%d %H:%M} UTC",
             f"Machine : {machine()}",
-            f"PostgreSQL {version_pg} ; gunicorn -w 2 ({o.classe}, {o.threads} fil(s)) ; "
-            f"wrk -t2 -c{o.connexions} -d{o.duree}s ; échantillon de {len(echantillon)} familles",
+            *entete,
             f"Charge moyenne de la machine (1 min) : {charge_debut:.1f} au début, "
             f"{os.getloadavg()[0]:.1f} à la fin",
-            "SQL : grande famille / petite famille / maximum sur l'échantillon",
             "",
             tableau(lignes),
         ]
@@ -514,6 +535,50 @@ def attestations_fiscales(casse):
     ]
 
 
+def mois_de_facturation(o, casse):
+    """bench/mois.py sur la base du banc : le tableau en reçoit trois lignes."""
+    from bench import mois
+
+    etape(f"Mois de facturation de bout en bout ({mois.WORKERS} workers, SMTP local)")
+    resultat = mois.mesurer(base_url=f"{PG}/{o.base}", delai_max=300 if o.smoke else 2400)
+    for texte in resultat.lignes():
+        print(texte)
+    if not resultat.complet:
+        casse.append(
+            f"mois de facturation : état « {resultat.etat} », {resultat.factures} factures, "
+            f"{resultat.pdf} PDF, {resultat.annoncees} annoncées, {resultat.recus} courriels "
+            f"reçus sur {resultat.courriels}"
+        )
+    if resultat.lancement_ms >= 1000:
+        casse.append(f"lancement de la facturation : {resultat.lancement_ms:.0f} ms (≥ 1 s)")
+    minutes, secondes = divmod(round(resultat.total_s), 60)
+    return [
+        Ligne(
+            f"Mois de facturation de bout en bout ({resultat.familles} familles, "
+            f"{mois.WORKERS} workers)",
+            f"{minutes} min {secondes:02d} s jusqu'au dernier courriel ; {resultat.factures} "
+            f"factures, {resultat.pdf} PDF archivés, {resultat.recus} courriels envoyés au "
+            f"SMTP local ; travail fini en {resultat.travail_s:.0f} s",
+            "≤ 10 min",
+            resultat.complet and resultat.total_s <= 600,
+        ),
+        Ligne(
+            "Lancement de la facturation (service de l'action)",
+            f"{resultat.lancement_ms:.0f} ms",
+            "< 1 s",
+            resultat.lancement_ms < 1000,
+        ),
+        Ligne(
+            "PDF et annonce par facture dans ce mois (amorti)",
+            f"{resultat.processeur_par_facture_ms:.0f} ms de processeur par facture (somme des "
+            f"{mois.WORKERS} workers), {resultat.reel_par_facture_ms:.0f} ms de temps réel ; "
+            "charge " + " → ".join(f"{c:.1f}" for c in resultat.charge),
+            "≤ 40 ms",
+            resultat.processeur_par_facture_ms <= 40,
+        ),
+    ]
+
+
 def annexes(o, casse):
     """bench/facturation.py (sa propre base, vide) et bench/pdf.py (base SQLite jetable)."""
     lignes = []
@@ -555,6 +620,20 @@ def annexes(o, casse):
     sortie = executer([sys.executable, "bench/pdf.py", *arguments], env, casse)
     rendu = re.search(r"Rendu WeasyPrint d'AL-36\s+\d+\s+([\d.]+)\s+([\d.]+)", sortie)
     telechargement = re.search(r"p95 ([\d.]+) ms ; p50 ([\d.]+) ms", sortie)
+    en_lot = re.search(r"Rendu en lot, par facture \((\d+) par document\)\s+\d+\s+([\d.]+)", sortie)
+    processeur = re.search(r"Rendu en lot : ([\d.]+) ms de processeur par facture", sortie)
+    if en_lot and processeur:
+        lignes.append(
+            Ligne(
+                f"Rendu des PDF en lot, par facture (bench/pdf.py, {en_lot[1]} par document)",
+                f"{float(en_lot[2]):.0f} ms en temps réel, {float(processeur[1]):.0f} ms de "
+                "processeur",
+                "≤ 40 ms",
+                float(processeur[1]) <= 40,
+            )
+        )
+    else:
+        casse.append("bench/pdf.py : rendu en lot illisible")
     if rendu and telechargement:
         lignes.append(
             Ligne(
@@ -573,6 +652,32 @@ def annexes(o, casse):
         )
     else:
         casse.append("bench/pdf.py : sortie illisible")
+
+    nombre = 200 if o.smoke else 5000
+    etape(f"bench/courriels.py {nombre}")
+    base = f"{o.base}_courriels"
+    base_de_donnees(base)
+    env = {
+        **ENVIRONNEMENT,
+        "DATABASE_URL": f"{PG}/{base}",
+        "DJANGO_SETTINGS_MODULE": "portail.settings",
+        "DEBUG": "off",
+        "SECRET_KEY": "bench-cle-fixe-sans-secret",
+    }
+    try:
+        sortie = executer([sys.executable, "bench/courriels.py", str(nombre)], env, casse)
+    finally:
+        base_de_donnees(base, creer=False)
+    debit = re.search(r"écrits en [\d.]+ s \((\d+)/s\) ; envoyés en [\d.]+ s \((\d+)/s\)", sortie)
+    if debit:
+        lignes.append(
+            Ligne(
+                f"File d'envoi des courriels (bench/courriels.py, {nombre} courriels)",
+                f"{debit[2]} courriels/s envoyés au SMTP local ({debit[1]}/s écrits dans la file)",
+            )
+        )
+    else:
+        casse.append("bench/courriels.py : sortie illisible")
     return lignes
 
 

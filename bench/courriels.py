@@ -13,7 +13,6 @@ DATABASE_URL est migrée si besoin ; la file y est vidée avant et après.
 
 import argparse
 import os
-import socket
 import sys
 import tempfile
 import time
@@ -26,9 +25,6 @@ import django  # noqa: E402
 
 django.setup()
 
-import asyncio  # noqa: E402
-
-from aiosmtpd.controller import Controller  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.core import mail  # noqa: E402
 from django.core.management import call_command  # noqa: E402
@@ -36,28 +32,8 @@ from django.db import connection  # noqa: E402
 from django.template.loader import render_to_string  # noqa: E402
 from post_office.models import Attachment, Email  # noqa: E402
 
+from bench.smtp import ServeurSmtp  # noqa: E402
 from courriels.envoi import envoyer_la_file  # noqa: E402
-
-
-class Boite:
-    def __init__(self, lenteur):
-        self.lenteur = lenteur
-        self.sujets = []
-
-    async def handle_DATA(self, server, session, envelope):
-        if self.lenteur:
-            await asyncio.sleep(self.lenteur)
-        for ligne in envelope.content.splitlines():
-            if ligne.startswith(b"Subject: "):
-                self.sujets.append(ligne[9:].decode())
-                break
-        return "250 Message accepted for delivery"
-
-
-def port_libre():
-    with socket.socket() as prise:
-        prise.bind(("127.0.0.1", 0))
-        return prise.getsockname()[1]
 
 
 def vider_la_file():
@@ -92,31 +68,28 @@ def main():
 
     call_command("migrate", verbosity=0)
     vider_la_file()
-    boite = Boite(arguments.lenteur)
-    port = port_libre()
-    serveur = Controller(boite, hostname="127.0.0.1", port=port)
-    serveur.start()
-    settings.POST_OFFICE = {
-        **settings.POST_OFFICE,
-        "BACKENDS": {"default": "django.core.mail.backends.smtp.EmailBackend"},
-        "DEFAULT_PRIORITY": "medium",
-    }
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    try:
-        a_ecrire = list(courriels(arguments.nombre))
-        debut = time.perf_counter()
-        mail.get_connection().send_messages(a_ecrire)
-        ecriture = time.perf_counter() - debut
+    with ServeurSmtp(arguments.lenteur) as serveur:
+        settings.POST_OFFICE = {
+            **settings.POST_OFFICE,
+            "BACKENDS": {"default": "django.core.mail.backends.smtp.EmailBackend"},
+            "DEFAULT_PRIORITY": "medium",
+        }
+        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", serveur.port
+        settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+        settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+        try:
+            a_ecrire = list(courriels(arguments.nombre))
+            debut = time.perf_counter()
+            mail.get_connection().send_messages(a_ecrire)
+            ecriture = time.perf_counter() - debut
 
-        verrou = str(Path(tempfile.gettempdir()) / "bench-courriels.lock")
-        debut = time.perf_counter()
-        bilan = envoyer_la_file(fichier_verrou=verrou)
-        envoi = time.perf_counter() - debut
-    finally:
-        serveur.stop()
-        vider_la_file()
+            verrou = str(Path(tempfile.gettempdir()) / "bench-courriels.lock")
+            debut = time.perf_counter()
+            bilan = envoyer_la_file(fichier_verrou=verrou)
+            envoi = time.perf_counter() - debut
+        finally:
+            vider_la_file()
+    boite = serveur.boite
 
     recus = len(boite.sujets)
     uniques = len(set(boite.sujets))

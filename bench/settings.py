@@ -8,7 +8,8 @@ Seules différences avec la production, toutes dues au banc d'essai :
 - Redis sur 127.0.0.1:6379 (base 3) comme cache partagé, celui de la production ;
 - les journaux au niveau WARNING (pas une ligne par requête pendant la charge) ;
 - les courriels rendus mais pas envoyés (backend « dummy ») : les adresses générées sont
-  fictives, et la console ne doit pas recevoir des milliers de messages ;
+  fictives, et la console ne doit pas recevoir des milliers de messages ; sauf pour le mois de
+  facturation de bout en bout (BENCH_COURRIELS=file) : la file d'envoi, vers un SMTP local ;
 - les fichiers statiques (collectstatic) et les PDF archivés sous /tmp/portail-bench/, hors
   du dépôt.
 
@@ -44,4 +45,7 @@ SECURE_SSL_REDIRECT = False
 SECURE_HSTS_SECONDS = 0
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
-EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
+# Les pages et la ruée : les courriels ne partent nulle part. Le mois de facturation de bout
+# en bout (bench/mois.py) garde la file d'envoi des courriels, vers le SMTP local d'EMAIL_URL.
+if os.environ.get("BENCH_COURRIELS") != "file":
+    EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"

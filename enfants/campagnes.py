@@ -106,23 +106,32 @@ def allouer_campagne(campagne, *, par=None, maintenant=None, simuler=False):
     return attribution
 
 
+def raison_de_ne_pas_attribuer(campagne, maintenant):
+    """Pourquoi les places de la campagne ne s'attribuent pas maintenant (en français), ou
+    None. Une campagne déjà attribuée n'est pas refusée : son attribution ne refait rien."""
+    if not campagne.attribution:
+        return (
+            f"« {campagne.nom} » est une campagne « premier arrivé, premier servi » : chaque "
+            "demande y est décidée à son arrivée, il n'y a rien à attribuer."
+        )
+    if maintenant < campagne.cloture:
+        return (
+            f"Les demandes de « {campagne.nom} » sont ouvertes jusqu'au "
+            f"{regles.instant_en_clair(campagne.cloture)} : l'attribution se fait après la "
+            "clôture."
+        )
+    return None
+
+
 def _allouer(campagne_pk, par, maintenant):
     campagne = Campagne.objects.select_for_update().get(pk=campagne_pk)
     if campagne.attribuee_le is not None:
         return Attribution(
             campagne=campagne, deja_faite=True, resultats=list(campagne.resultats.all())
         )
-    if not campagne.attribution:
-        raise CampagneImpossible(
-            f"« {campagne.nom} » est une campagne « premier arrivé, premier servi » : chaque "
-            "demande y est décidée à son arrivée, il n'y a rien à attribuer."
-        )
-    if maintenant < campagne.cloture:
-        raise CampagneImpossible(
-            f"Les demandes de « {campagne.nom} » sont ouvertes jusqu'au "
-            f"{regles.instant_en_clair(campagne.cloture)} : l'attribution se fait après la "
-            "clôture."
-        )
+    raison = raison_de_ne_pas_attribuer(campagne, maintenant)
+    if raison:
+        raise CampagneImpossible(raison)
     prestations = {
         p.pk: p
         for p in Prestation.objects.select_for_update().filter(campagnes=campagne).order_by("pk")

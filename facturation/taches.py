@@ -3,7 +3,10 @@
 - la facturation d'un mois pour une régie (`lancer_facturation`, l'action « Facturer un
   mois… » et la commande `facturer`) : par lots de familles, chaque lot émis dans sa
   transaction (services.facturer_periode), puis le PDF de chacune de ses factures archivé et
-  la facture annoncée à la famille (la file d'envoi des courriels) ;
+  la facture annoncée à la famille (la file d'envoi des courriels). Les PDF, l'essentiel du
+  temps, se rendent par lots de factures mises en page ensemble, que la tâche partage avec
+  des aides mises dans la file (`rendre_les_pdf_en_tache`, FACTURATION_PDF_EN_PARALLELE) :
+  chaque processus prend un lot que nul autre n'a pris (FOR UPDATE SKIP LOCKED) ;
 - l'impression de plus de SEUIL_IMPRESSION factures en un seul PDF (`lancer_impression`,
   l'action « Imprimer les factures sélectionnées »), rangé dans le travail ;
 - les attestations fiscales d'une année pour toutes les familles (`lancer_attestations`,
@@ -20,28 +23,43 @@ l'est plus (Facture.annoncee_le, marquée avec la mise en boîte de son courriel
 continue.
 """
 
+import contextlib
 import datetime
 import io
 import logging
+import time
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import connection, transaction
 from django.db.models import Count, Max, Min, Q, Sum
 from django.utils import timezone
 from django_tasks import task
+from django_tasks.backends.immediate import ImmediateBackend
 
 from enfants.regles import MOIS
 from facturation import attestations, formats, notifications, pdf, services
 from facturation.models import ZERO, Facture, Regie, Reglement
 from familles.models import Famille
 from travaux.models import Travail
-from travaux.services import avancer, creer_travail, enregistrer_fichier, executer, noter_erreur
+from travaux.services import (
+    TravailRepris,
+    avancer,
+    creer_travail,
+    enregistrer_fichier,
+    executer,
+    noter_erreur,
+)
 
 logger = logging.getLogger(__name__)
 
 # Les familles facturées par transaction : assez pour que la régie ne soit verrouillée que
-# brièvement à chaque lot, et que l'avancement bouge toutes les quelques secondes (le PDF
-# d'une facture prend ~85 ms).
+# brièvement à chaque lot, et que l'avancement bouge toutes les quelques secondes. Les PDF
+# d'un lot sont mis en page ensemble (pdf.archiver_pdfs).
 LOT_DE_FAMILLES = 50
+# Les factures émises qui attendent leur PDF au-delà desquelles la tâche qui émet s'arrête
+# d'émettre pour rendre un lot elle-même (en deçà, elle émet, et les aides rendent).
+AVANCE_DE_L_EMISSION = 3 * LOT_DE_FAMILLES
 # Au-delà de ce nombre de factures, l'impression part dans un travail de fond.
 SEUIL_IMPRESSION = 20
 LOT_D_IMPRESSION = 20
@@ -108,22 +126,123 @@ def _facturer(travail):
     }
     familles = services.familles_a_facturer(regie=regie, debut=debut, fin=fin)
     avancer(travail=travail, de=0, total=len(familles))
-    sans_tarif = []
+    # Les PDF (l'essentiel du temps) se partagent avec d'autres workers : des aides, mises
+    # dans la file, prennent les lots de factures émises que ce processus n'a pas encore pris.
+    # Pas d'aide quand la file fait chaque tâche dès sa mise en file, dans ce processus
+    # (ImmediateBackend) : l'aide attendrait la fin de la tâche qui l'attend.
+    if not isinstance(rendre_les_pdf_en_tache.get_backend(), ImmediateBackend):
+        for _ in range(settings.FACTURATION_PDF_EN_PARALLELE - 1):
+            rendre_les_pdf_en_tache.enqueue(travail_id=travail.pk)
+    sans_tarif, echecs, avancement = [], set(), _Avancement(travail)
     for debut_du_lot in range(0, len(familles), LOT_DE_FAMILLES):
         lot = familles[debut_du_lot : debut_du_lot + LOT_DE_FAMILLES]
         for rapport in _emettre(travail, lot, options):
             sans_tarif.extend(rapport.jours_sans_tarif)
-        factures = (
-            Facture.objects.filter(travail=travail, famille_id__in=lot)
-            .select_related("famille", "regie")
-            .prefetch_related("famille__responsables")
-            .order_by("rang")
+        # L'émission garde de l'avance (les aides prennent les lots émis) ; au-delà, la tâche
+        # rend elle aussi les PDF, sauf si tous ceux qui attendent sont déjà pris.
+        while _a_faire(travail).exclude(pk__in=echecs).count() >= AVANCE_DE_L_EMISSION:
+            if not _un_lot_de_pdf(travail, echecs):
+                break
+            avancement.mettre_a_jour(rapport=_rapport(travail, regie, sans_tarif))
+        avancement.mettre_a_jour(
+            emises=debut_du_lot + len(lot),
+            derniere=lot[-1],
+            rapport=_rapport(travail, regie, sans_tarif),
         )
-        for facture in factures:
-            if _archiver(travail, facture):
-                _annoncer(travail, facture)
-        avancer(travail=travail, de=len(lot), rapport=_rapport(travail, regie, sans_tarif))
+    # Les derniers lots : ceux qui restent, puis ceux que les aides finissent.
+    while True:
+        if not _un_lot_de_pdf(travail, echecs):
+            if not _a_faire(travail).exclude(pk__in=echecs).exists():
+                break
+            time.sleep(0.2)  # une aide finit son lot
+        avancement.mettre_a_jour(rapport=_rapport(travail, regie, sans_tarif))
+    avancement.mettre_a_jour()
     return _rapport(travail, regie, sans_tarif)
+
+
+@task
+def rendre_les_pdf_en_tache(travail_id):
+    """Une aide de la facturation du travail : elle archive et annonce des lots de ses
+    factures émises, à côté de la tâche qui les émet, jusqu'à la fin du travail."""
+    travail = Travail.objects.filter(pk=travail_id, etat=Travail.Etat.EN_COURS).first()
+    if travail is None:
+        return None  # fini (ou repris) avant que l'aide ne commence
+    echecs, faits = set(), 0
+    try:
+        while Travail.objects.filter(
+            pk=travail.pk, etat=Travail.Etat.EN_COURS, execution=travail.execution
+        ).exists():
+            pris = _un_lot_de_pdf(travail, echecs)
+            faits += pris
+            if not pris:
+                time.sleep(0.5)  # la tâche principale émet le lot suivant
+    except TravailRepris:
+        pass
+    return faits
+
+
+def _a_faire(travail):
+    """Les factures du travail dont le PDF ou l'annonce manque."""
+    return Facture.objects.filter(Q(pdf_sha256="") | Q(annoncee_le__isnull=True), travail=travail)
+
+
+def _un_lot_de_pdf(travail, echecs):
+    """Prend un lot de factures du travail qui attendent leur PDF ou leur annonce, que nul
+    autre processus n'a pris (PostgreSQL : FOR UPDATE SKIP LOCKED, tenu le temps du lot), les
+    archive (mises en page ensemble) et les annonce. `echecs` : les factures que ce processus
+    n'a pas pu faire (notées en erreur), qu'il ne reprend pas. Rend le nombre de factures
+    prises, 0 s'il n'y avait rien à prendre."""
+    verrou = connection.features.has_select_for_update
+    with transaction.atomic() if verrou else contextlib.nullcontext():
+        a_prendre = _a_faire(travail).exclude(pk__in=echecs)
+        if verrou:
+            a_prendre = a_prendre.select_for_update(skip_locked=True, of=("self",))
+        factures = list(
+            a_prendre.select_related("famille", "regie")
+            .prefetch_related("famille__responsables")
+            .order_by("rang")[:LOT_DE_FAMILLES]
+        )
+        if not factures:
+            return 0
+        for facture in _archiver_le_lot(travail, factures):
+            _annoncer(travail, facture)
+        echecs.update(
+            _a_faire(travail).filter(pk__in=[f.pk for f in factures]).values_list("pk", flat=True)
+        )
+    avancer(travail=travail, de=0)  # signe de vie ; TravailRepris si le travail a été repris
+    return len(factures)
+
+
+class _Avancement:
+    """L'avancement de la facturation, en familles : celles des lots émis, moins celles dont
+    la facture attend encore son PDF ou son annonce (une facture en erreur compte comme
+    faite : elle est notée). Seule la tâche principale l'écrit."""
+
+    def __init__(self, travail):
+        self.travail, self.fait = travail, 0
+        self.emises, self.derniere = 0, None
+
+    def mettre_a_jour(self, *, emises=None, derniere=None, rapport=None):
+        if emises is not None:
+            self.emises, self.derniere = emises, derniere
+        fait = 0
+        if self.derniere is not None:
+            en_erreur = [
+                int(reference.removeprefix("facture:"))
+                for reference in self.travail.erreurs.filter(
+                    resolue=False, reference__startswith="facture:"
+                ).values_list("reference", flat=True)
+            ]
+            en_attente = (
+                _a_faire(self.travail)
+                .filter(famille_id__lte=self.derniere)
+                .exclude(pk__in=en_erreur)
+                .count()
+            )
+            fait = self.emises - en_attente
+        de = max(fait - self.fait, 0)
+        self.fait += de
+        avancer(travail=self.travail, de=de, rapport=rapport)
 
 
 def _emettre(travail, lot, options):
@@ -147,12 +266,28 @@ def _emettre(travail, lot, options):
     return [rapport for famille_id in lot for rapport in _emettre(travail, [famille_id], options)]
 
 
+def _archiver_le_lot(travail, factures):
+    """Les PDF des factures du lot archivés, mis en page ensemble (pdf.archiver_pdfs) ; si le
+    lot échoue, facture par facture, et une facture qui échoue seule est notée en erreur.
+    Rend les factures dont le PDF est archivé."""
+    a_rendre = [f for f in factures if not f.pdf_sha256 and _a_une_adresse(f.famille)]
+    try:
+        pdf.archiver_pdfs(a_rendre)
+    except Exception:
+        logger.exception("PDF des factures d'un lot : reprise facture par facture")
+    return [facture for facture in factures if _archiver(travail, facture)]
+
+
+def _a_une_adresse(famille):
+    titulaire = famille.titulaire
+    return titulaire is not None and bool(titulaire.adresse and titulaire.ville)
+
+
 def _archiver(travail, facture):
     """Le PDF de la facture archivé ; False, et une erreur notée, s'il ne peut pas l'être."""
     if facture.pdf_sha256:
         return True
-    titulaire = facture.famille.titulaire
-    if titulaire is None or not (titulaire.adresse and titulaire.ville):
+    if not _a_une_adresse(facture.famille):
         noter_erreur(
             travail=travail,
             reference=f"facture:{facture.pk}",
@@ -257,6 +392,10 @@ def _imprimer(travail):
     imprimees = 0
     for debut_du_lot in range(0, len(ids), LOT_D_IMPRESSION):
         lot = ids[debut_du_lot : debut_du_lot + LOT_D_IMPRESSION]
+        try:  # les PDF qui manquent, mis en page ensemble ; sinon facture par facture
+            pdf.archiver_pdfs([par_id[pk] for pk in lot if pk in par_id])
+        except Exception:
+            logger.exception("PDF des factures d'un lot d'impression : reprise une par une")
         for pk in lot:
             facture = par_id.get(pk)
             if facture is None:

@@ -179,6 +179,10 @@ if TACHES == "rq":
 # Un travail dont le worker ne donne plus signe de vie depuis ce délai (secondes) est repris
 # par `manage.py reprendre_travaux` (travaux/services.py : reprendre).
 TRAVAUX_INACTIF_APRES = env.int("TRAVAUX_INACTIF_APRES", default=120)
+# Une facturation d'un mois fait rendre ses PDF par ce nombre de workers à la fois : la tâche
+# qui émet les factures, et des aides mises dans la file (facturation/taches.py). Autant que
+# de workers (`db_worker`) qui tournent ; 1 : la tâche seule.
+FACTURATION_PDF_EN_PARALLELE = env.int("FACTURATION_PDF_EN_PARALLELE", default=2)
 
 # Comptes
 AUTH_USER_MODEL = "familles.Utilisateur"

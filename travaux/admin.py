@@ -27,6 +27,16 @@ ACTIFS = (Travail.Etat.EN_ATTENTE, Travail.Etat.EN_COURS)
 ERREURS_MONTREES = 100
 
 
+def message_travail_lance(travail):
+    """« Facturation de novembre 2026 — Régie ALSH : lancée. Suivre le travail », avec le
+    lien de sa page dans Travaux (le message de l'action qui lance un travail)."""
+    return format_html(
+        '{} : lancée en arrière-plan. <a href="{}">Suivre le travail</a>.',
+        travail.titre,
+        reverse("admin:travaux_travail_change", args=[travail.pk]),
+    )
+
+
 def _instant(valeur):
     """« 07/12/2026 14:03 », à l'heure de Paris."""
     return f"{timezone.localtime(valeur):%d/%m/%Y %H:%M}" if valeur else VIDE

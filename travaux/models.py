@@ -21,6 +21,7 @@ class Travail(models.Model):
         IMPRESSION = "impression", "Impression"
         MESSAGES = "messages", "Messages aux familles"
         ATTESTATIONS = "attestations", "Attestations fiscales"
+        ATTRIBUTION = "attribution", "Attribution des places"
 
     class Etat(models.TextChoices):
         EN_ATTENTE = "en_attente", "En attente"

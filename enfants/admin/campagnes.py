@@ -4,13 +4,15 @@ des places à la clôture et, pour chaque famille, ce qu'elle a obtenu et pourqu
 import datetime
 
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
-from enfants import regles
-from enfants.campagnes import CampagneImpossible, allouer_campagne
+from enfants import regles, taches
 from enfants.models import Campagne, Journee, ResultatAttribution
 from familles.admin.outils import VIDE, LectureSeuleMixin, lien_admin
+from travaux.admin import message_travail_lance
 
 
 class ResultatAttributionInline(LectureSeuleMixin, admin.TabularInline):
@@ -99,9 +101,11 @@ class CampagneAdmin(admin.ModelAdmin):
                     "À la clôture, les familles sont rangées par les priorités cochées (dans "
                     "cet ordre), puis par le tirage au sort de la graine ; les places de "
                     "chaque jour vont dans ce rang, le reste en liste d'attente dans le même "
-                    "ordre. « Attribuer les places » (actions de la liste) ou "
-                    "<code>manage.py allouer_campagne &lt;n°&gt;</code> le fait une seule "
-                    "fois ; <code>--tirage</code> rejoue le tirage pour le vérifier."
+                    "ordre. La tâche planifiée <code>allouer_campagnes_closes</code> le fait "
+                    "après la clôture ; « Attribuer les places » (actions de la liste, un "
+                    "travail de fond) ou <code>manage.py allouer_campagne &lt;n°&gt;</code> "
+                    "aussi, une seule fois ; <code>--tirage</code> rejoue le tirage pour le "
+                    "vérifier."
                 ),
             },
         ),
@@ -182,11 +186,33 @@ class CampagneAdmin(admin.ModelAdmin):
 
     @admin.action(description="Attribuer les places (après la clôture)")
     def attribuer_les_places(self, request, queryset):
+        """Un travail de fond par campagne (enfants/taches.py) : la requête revient aussitôt
+        avec le lien de chacun ; une campagne refusée ou déjà attribuée le dit sans travail."""
         for campagne in queryset:
+            if campagne.attribuee_le is not None:
+                self.message_user(
+                    request,
+                    f"Les places de « {campagne.nom} » ont déjà été attribuées le "
+                    f"{timezone.localtime(campagne.attribuee_le):%d/%m/%Y à %H:%M} : rien n'a "
+                    "été refait.",
+                    messages.WARNING,
+                )
+                continue
+            travail = taches.travail_en_cours(campagne)
+            if travail is not None:
+                self.message_user(
+                    request,
+                    format_html(
+                        '{} : déjà lancée. <a href="{}">Suivre le travail</a>.',
+                        travail.titre,
+                        reverse("admin:travaux_travail_change", args=[travail.pk]),
+                    ),
+                    messages.WARNING,
+                )
+                continue
             try:
-                attribution = allouer_campagne(campagne, par=request.user)
-            except CampagneImpossible as refus:
-                self.message_user(request, refus.message, messages.ERROR)
+                travail = taches.lancer_attribution(campagne=campagne, par=request.user)
+            except ValidationError as refus:
+                self.message_user(request, " ".join(refus.messages), messages.ERROR)
             else:
-                niveau = messages.WARNING if attribution.deja_faite else messages.SUCCESS
-                self.message_user(request, attribution.resume, niveau)
+                self.message_user(request, message_travail_lance(travail), messages.SUCCESS)

@@ -3,7 +3,6 @@ intermédiaire de leurs actions."""
 
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.template.response import TemplateResponse
-from django.urls import reverse
 from django.utils.formats import number_format
 from django.utils.html import format_html
 
@@ -55,14 +54,4 @@ def page_action(modeladmin, request, queryset, form, **contexte):
             "action_checkbox_name": ACTION_CHECKBOX_NAME,
             **contexte,
         },
-    )
-
-
-def message_travail_lance(travail):
-    """« Facturation de novembre 2026 — Régie ALSH : lancée. Suivre le travail », avec le
-    lien de sa page dans Travaux."""
-    return format_html(
-        '{} : lancée en arrière-plan. <a href="{}">Suivre le travail</a>.',
-        travail.titre,
-        reverse("admin:travaux_travail_change", args=[travail.pk]),
     )

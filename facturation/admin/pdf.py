@@ -11,9 +11,9 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from facturation import taches
-from facturation.admin.outils import message_travail_lance
 from facturation.models import Facture
 from facturation.pdf import PdfAltere, archiver_pdf, fusionner_pdfs, lire_pdf_archive, nom_du_pdf
+from travaux.admin import message_travail_lance
 
 
 @admin.action(description="Imprimer les factures sélectionnées (un PDF)", permissions=["view"])

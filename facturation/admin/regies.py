@@ -7,7 +7,7 @@ from django.http import HttpResponse
 
 from enfants.admin.outils import PrestationChoixMixin, PrestationListFilter
 from facturation import sepa, services, taches
-from facturation.admin.outils import euros, message_travail_lance, page_action
+from facturation.admin.outils import euros, page_action
 from facturation.models import (
     MandatSepa,
     Regie,
@@ -15,6 +15,7 @@ from facturation.models import (
     TrancheQuotient,
 )
 from familles.admin.outils import VIDE
+from travaux.admin import message_travail_lance
 
 
 @admin.register(Regie)

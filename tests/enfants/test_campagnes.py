@@ -2,13 +2,16 @@
 arrivé ou attribution équitable à la clôture, priorités, tirage rejouable, liste d'attente."""
 
 import datetime
+import time
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
+from enfants import taches
 from enfants.campagnes import CampagneImpossible, allouer_campagne, tirage_au_sort
 from enfants.models import Campagne, Journee, ResultatAttribution
 from enfants.regles import marque_du_jour
@@ -21,6 +24,7 @@ from tests.factories import (
     ResponsableFactory,
 )
 from tests.outils import texte
+from travaux.models import Travail
 
 Etat = Journee.Etat
 LUNDI = datetime.date(2027, 2, 8)
@@ -518,7 +522,85 @@ def test_la_commande_refuse_une_campagne_inconnue_ou_ouverte(alsh):
 # --- L'administration -------------------------------------------------------------------------
 
 
-def test_l_agent_attribue_les_places_et_lit_le_resultat_par_famille(alsh, client, agent):
+def attribuer_par_l_administration(client, campagne):
+    return client.post(
+        reverse("admin:enfants_campagne_changelist"),
+        {"action": "attribuer_les_places", "_selected_action": [campagne.pk]},
+        follow=True,
+    )
+
+
+def test_l_action_revient_aussitot_avec_le_lien_du_travail_d_attribution(
+    alsh, client, agent, django_capture_on_commit_callbacks
+):
+    equitable = campagne_close_avec_un_voeu(alsh)
+    client.force_login(agent)
+
+    debut = time.monotonic()
+    with django_capture_on_commit_callbacks(execute=True):
+        reponse = attribuer_par_l_administration(client, equitable)
+    duree = time.monotonic() - debut
+
+    assert duree < 1
+    travail = Travail.objects.get()
+    lien = reverse("admin:travaux_travail_change", args=[travail.pk])
+    assert (
+        "Attribution des places de « Vacances d&#x27;hiver 2027 » : lancée en arrière-plan. "
+        f'<a href="{lien}">Suivre le travail</a>.'
+    ) in reponse.content.decode()
+    assert (travail.genre, travail.etat, travail.lance_par) == ("attribution", "en_attente", agent)
+    tache = DBTaskResult.objects.get()
+    assert (tache.status, tache.task_path) == ("READY", "enfants.taches.attribuer_en_tache")
+    equitable.refresh_from_db()
+    assert equitable.attribuee_le is None  # le worker attribue, pas la requête
+    assert Journee.objects.get().etat == Etat.VOEU
+
+    # Un second clic pendant que le travail attend ne lance rien de plus.
+    reponse = attribuer_par_l_administration(client, equitable)
+    assert "déjà lancée" in texte(reponse)
+    assert Travail.objects.count() == 1
+
+
+def test_l_action_refuse_sans_travail_une_campagne_encore_ouverte_ou_premier_arrive(
+    alsh, client, agent
+):
+    ouverte = campagne(
+        alsh,
+        mode=Campagne.Mode.ATTRIBUTION,
+        ouverture=timezone.now() - datetime.timedelta(days=1),
+        cloture=timezone.now() + datetime.timedelta(days=1),
+    )
+    premier = campagne(alsh, nom="Toussaint 2026")
+    client.force_login(agent)
+
+    page = texte(attribuer_par_l_administration(client, ouverte))
+    page += texte(attribuer_par_l_administration(client, premier))
+
+    assert "l'attribution se fait après la clôture" in page
+    assert "« Toussaint 2026 » est une campagne « premier arrivé, premier servi »" in page
+    assert not Travail.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_le_travail_d_une_campagne_passee_en_premier_arrive_echoue_avec_la_raison(
+    alsh, agent, faire_la_file
+):
+    equitable = campagne_close_avec_un_voeu(alsh)
+    travail = taches.lancer_attribution(campagne=equitable, par=agent)
+    Campagne.objects.filter(pk=equitable.pk).update(mode=Campagne.Mode.PREMIER_ARRIVE)
+
+    faire_la_file()
+
+    travail.refresh_from_db()
+    assert travail.etat == Travail.Etat.ECHOUE
+    assert "premier arrivé, premier servi" in travail.message
+    assert Journee.objects.get().etat == Etat.VOEU
+
+
+@pytest.mark.django_db(transaction=True)
+def test_l_agent_attribue_les_places_et_lit_le_resultat_par_famille(
+    alsh, client, agent, faire_la_file
+):
     equitable = campagne(
         alsh,
         mode=Campagne.Mode.ATTRIBUTION,
@@ -531,13 +613,20 @@ def test_l_agent_attribue_les_places_et_lit_le_resultat_par_famille(alsh, client
         )
     client.force_login(agent)
 
-    reponse = client.post(
-        reverse("admin:enfants_campagne_changelist"),
-        {"action": "attribuer_les_places", "_selected_action": [equitable.pk]},
-        follow=True,
-    )
+    attribuer_par_l_administration(client, equitable)
+    faire_la_file()
 
-    assert "3 famille(s), 2 journée(s) accordée(s), 1 en liste d'attente." in texte(reponse)
+    travail = Travail.objects.get()
+    assert travail.etat == Travail.Etat.TERMINE
+    page = texte(client.get(reverse("admin:travaux_travail_change", args=[travail.pk])))
+    assert travail.rapport == {
+        "campagne": "Vacances d'hiver 2027",
+        "familles": "3",
+        "journées accordées": "2",
+        "en liste d'attente": "1",
+    }
+    assert "1 / 1 campagne" in page
+    assert "Familles3Journées accordées2En liste d'attente1" in page
     fiche = texte(client.get(reverse("admin:enfants_campagne_change", args=[equitable.pk])))
     assert "Graine 2027" in fiche
     assert "place accordée" in fiche and "liste d'attente (rang 1)" in fiche
@@ -601,7 +690,8 @@ def test_la_grille_dit_quand_les_reservations_ouvrent_et_ne_propose_pas_de_reser
     assert "Réservations « Vacances d'hiver 2027 » ouvertes du" in detail
 
 
-def test_un_agent_du_groupe_du_service_gere_les_campagnes(alsh, client):
+@pytest.mark.django_db(transaction=True)
+def test_un_agent_du_groupe_du_service_gere_les_campagnes(alsh, client, faire_la_file):
     from django.contrib.auth.models import Group
 
     from portail.groupes import AGENTS, creer_groupes
@@ -614,14 +704,18 @@ def test_un_agent_du_groupe_du_service_gere_les_campagnes(alsh, client):
     client.force_login(agent)
 
     assert client.get(reverse("admin:enfants_campagne_add")).status_code == 200
-    reponse = client.post(
-        reverse("admin:enfants_campagne_changelist"),
-        {"action": "attribuer_les_places", "_selected_action": [equitable.pk]},
-        follow=True,
-    )
+    reponse = attribuer_par_l_administration(client, equitable)
+    faire_la_file()
 
-    assert "1 famille(s), 1 journée(s) accordée(s)" in texte(reponse)
+    assert "lancée en arrière-plan" in texte(reponse)
+    travail = Travail.objects.get()
+    page = texte(client.get(reverse("admin:travaux_travail_change", args=[travail.pk])))
+    assert "Familles1Journées accordées1En liste d'attente0" in page
     assert not agent.has_perm("enfants.change_resultatattribution")
+    # Relancée, l'action dit que c'est fait, sans nouveau travail.
+    reponse = attribuer_par_l_administration(client, equitable)
+    assert "ont déjà été attribuées le" in texte(reponse)
+    assert Travail.objects.count() == 1
 
 
 # --- La commande planifiée : l'attribution suit la clôture ------------------------------------

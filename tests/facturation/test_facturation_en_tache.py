@@ -4,6 +4,7 @@ archive les PDF et annonce chaque facture une fois ; une famille ou un PDF en er
 et le travail continue ; relancé ou repris, il ne refait rien de ce qui est fait."""
 
 import datetime
+import hashlib
 import io
 import time
 from decimal import Decimal
@@ -174,6 +175,41 @@ def test_the_job_bills_in_chunks_archives_and_announces_each_invoice_once(
 
 
 @en_base
+def test_the_pdfs_of_a_chunk_are_laid_out_together_each_archived_with_its_own_invoice(
+    regie, mercredi, faire_la_file, monkeypatch
+):
+    monkeypatch.setattr(taches, "LOT_DE_FAMILLES", 3)
+    for nom in ("ARNAUD", "BERTIN", "CHARLES", "DURAND"):
+        famille_du_mercredi(mercredi, nom)
+    documents = []
+    rendre_pdfs = pdf.rendre_pdfs
+
+    def compter(factures):
+        factures = list(factures)
+        documents.append([f.numero for f in factures])
+        return rendre_pdfs(factures)
+
+    monkeypatch.setattr(pdf, "rendre_pdfs", compter)
+    lancer(regie)
+
+    faire_la_file()
+
+    assert documents == [["AL-38", "AL-39", "AL-40"], ["AL-41"]]
+    for facture, nom in zip(
+        Facture.objects.order_by("rang"), ("ARNAUD", "BERTIN", "CHARLES", "DURAND"), strict=True
+    ):
+        with facture.pdf.open("rb") as fichier:
+            contenu = fichier.read()
+        lecteur = PdfReader(io.BytesIO(contenu))
+        texte_du_pdf = " ".join(page.extract_text() for page in lecteur.pages)
+        assert len(lecteur.pages) == 1
+        assert facture.numero in texte_du_pdf and nom in texte_du_pdf
+        autres = {"ARNAUD", "BERTIN", "CHARLES", "DURAND"} - {nom}
+        assert not any(autre in texte_du_pdf for autre in autres)
+        assert hashlib.sha256(contenu).hexdigest() == facture.pdf_sha256
+
+
+@en_base
 def test_running_the_job_again_bills_archives_and_announces_nothing_twice(
     regie, mercredi, faire_la_file
 ):
@@ -242,14 +278,14 @@ def test_a_family_without_address_is_noted_and_billed_again_once_fixed(
 def test_a_pdf_that_fails_is_noted_and_the_job_goes_on(regie, mercredi, faire_la_file, monkeypatch):
     famille_du_mercredi(mercredi, "DUPONT")
     famille_du_mercredi(mercredi, "MARTIN")
-    rendre = pdf.rendre_pdf
+    contexte = pdf.contexte_du_pdf
 
-    def rendre_sauf_al38(facture):
+    def contexte_sauf_al38(facture):  # le lot échoue, puis AL-38 seule
         if facture.numero == "AL-38":
             raise OSError("police introuvable")
-        return rendre(facture)
+        return contexte(facture)
 
-    monkeypatch.setattr(pdf, "rendre_pdf", rendre_sauf_al38)
+    monkeypatch.setattr(pdf, "contexte_du_pdf", contexte_sauf_al38)
     travail = lancer(regie)
 
     faire_la_file()
@@ -552,3 +588,36 @@ def test_a_worker_killed_mid_run_then_resumed_bills_archives_and_announces_each_
     assert sorted(courriel.subject for courriel in mail.outbox) == courriels
     assert travail.rapport["factures"] == travail.rapport["pdf"] == FAMILLES
     assert travail.rapport["annoncees"] == FAMILLES
+
+
+@pytest.mark.postgresql
+@en_base
+def test_two_workers_share_the_pdfs_of_a_billing_run_each_invoice_archived_and_announced_once(
+    regie, mercredi, lancer_un_worker, tmp_path
+):
+    for n in range(200):
+        famille_du_mercredi(mercredi, f"FAMILLE{n}")
+    travail = lancer(regie)
+
+    for n in range(2):
+        lancer_un_worker(journal=f"worker{n}")
+    aides = DBTaskResult.objects.filter(task_path="facturation.taches.rendre_les_pdf_en_tache")
+    attendre(
+        lambda: aides.filter(status="SUCCESSFUL").exists(),
+        secondes=600,
+        journal=tmp_path / "worker0.log",
+    )
+
+    travail = relire(travail)
+    assert travail.etat == Etat.TERMINE
+    assert (travail.fait, travail.total) == (200, 200)
+    factures = list(Facture.objects.all())
+    assert len(factures) == 200
+    assert all(pdf.lire_pdf_archive(f).startswith(b"%PDF-") and f.annoncee_le for f in factures)
+    sujets_en_file = list(Email.objects.values_list("subject", flat=True))
+    assert sorted(sujets_en_file) == sorted(
+        f"Portail Familles : facture {f.numero}" for f in factures
+    )
+    # L'aide a rendu des lots à côté de la tâche qui émet.
+    aide = aides.get()
+    assert 0 < aide.return_value < 200

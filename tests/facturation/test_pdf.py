@@ -11,7 +11,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from facturation.models import Facture
-from facturation.pdf import archiver_pdf, rendre_pdf
+from facturation.pdf import archiver_pdf, archiver_pdfs, rendre_pdf, rendre_pdfs
 from tests.factories import (
     AffectationFactory,
     FactureFactory,
@@ -157,6 +157,106 @@ def test_le_pdf_d_un_avoir_nomme_la_facture_corrigee(dupont):
     assert "Cet avoir corrige la facture AL-36 du 08/11/2026" in texte
     assert "-15,00 €" in texte
     assert avoir.pdf.name.endswith("avoir-AL-40.pdf")
+
+
+# --- Plusieurs factures mises en page ensemble (un lot de la facturation, une impression) ---
+
+
+def facture_longue(famille, regie):
+    """Une facture de 40 lignes : deux pages."""
+    facture = FactureFactory(famille=famille, regie=regie, numero="AL-37", rang=37)
+    enfant = famille.enfants.first()
+    for jour in range(1, 41):
+        LigneFactureFactory(
+            facture=facture,
+            enfant=enfant,
+            libelle=f"Séjour du {jour:02d}/07/2026",
+            quantite=Decimal("1"),
+            prix_unitaire=Decimal("3.00"),
+            montant=Decimal("3.00"),
+        )
+    return facture
+
+
+@pytest.fixture
+def lot(dupont, martin):
+    al36 = facture_al36(dupont)
+    longue = facture_longue(martin, al36.regie)
+    avoir = FactureFactory(
+        famille=dupont,
+        regie=al36.regie,
+        genre=Facture.Genre.AVOIR,
+        facture_corrigee=al36,
+        numero="AL-40",
+        rang=40,
+        montant=Decimal("-15.00"),
+    )
+    return [al36, longue, avoir]
+
+
+def test_chaque_facture_d_un_lot_a_ses_pages_et_son_texte_seulement(lot):
+    al36, longue, avoir = lot
+
+    pdfs = rendre_pdfs(lot)
+
+    pages = {
+        numero: PdfReader(io.BytesIO(pdfs[f.pk])).pages
+        for numero, f in (("AL-36", al36), ("AL-37", longue), ("AL-40", avoir))
+    }
+    assert {numero: len(p) for numero, p in pages.items()} == {"AL-36": 1, "AL-37": 2, "AL-40": 1}
+    textes = {
+        numero: texte_pdf(pdfs[f.pk])
+        for numero, f in (("AL-36", al36), ("AL-37", longue), ("AL-40", avoir))
+    }
+    assert "DUPONT JEAN" in textes["AL-36"] and "MARTIN" not in textes["AL-36"]
+    assert "Restauration scolaire Lucas DUPONT 12 4,20 € 50,40 €" in textes["AL-36"]
+    assert "Séjour" not in textes["AL-36"] + textes["AL-40"]
+    assert all(f"Séjour du {jour:02d}/07/2026" in textes["AL-37"] for jour in range(1, 41))
+    assert "DUPONT" not in textes["AL-37"]
+    assert "Cet avoir corrige la facture AL-36" in textes["AL-40"]
+    # Le pied de chaque page : sa facture, et la numérotation de sa facture seule.
+    for numero, genre, total in (
+        ("AL-36", "Facture", 1),
+        ("AL-37", "Facture", 2),
+        ("AL-40", "Avoir", 1),
+    ):
+        for rang, page in enumerate(pages[numero], start=1):
+            pied = " ".join(page.extract_text().split())
+            assert f"Service enfance — {genre} {numero}" in pied
+            assert f"Page {rang} / {total}" in pied
+    assert "AL-37" not in textes["AL-36"] + textes["AL-40"]
+    assert "AL-40" not in textes["AL-36"] + textes["AL-37"]
+    assert "AL-36" not in textes["AL-37"]  # l'avoir nomme la facture qu'il corrige
+    # Les métadonnées de chaque PDF sont celles de sa facture.
+    assert PdfReader(io.BytesIO(pdfs[longue.pk])).metadata.title == (
+        "Facture AL-37 — Communauté de communes Val Vanoise"
+    )
+    assert PdfReader(io.BytesIO(pdfs[avoir.pk])).metadata.title.startswith("Avoir AL-40")
+
+
+def test_le_pdf_d_une_facture_ne_depend_pas_de_son_lot(lot):
+    al36, longue, avoir = lot
+
+    seules = {f.pk: rendre_pdf(f) for f in lot}
+
+    assert rendre_pdfs(lot) == seules
+    assert rendre_pdfs([avoir, al36]) == {avoir.pk: seules[avoir.pk], al36.pk: seules[al36.pk]}
+
+
+def test_archiver_un_lot_range_chaque_pdf_avec_son_empreinte(lot):
+    al36, longue, avoir = lot
+    archiver_pdf(facture=al36)
+    deja = Facture.objects.values_list("pdf", "pdf_sha256").get(pk=al36.pk)
+
+    archiver_pdfs(lot)
+
+    assert Facture.objects.values_list("pdf", "pdf_sha256").get(pk=al36.pk) == deja
+    for facture in (longue, avoir):
+        facture.refresh_from_db()
+        with facture.pdf.open("rb") as fichier:
+            contenu = fichier.read()
+        assert hashlib.sha256(contenu).hexdigest() == facture.pdf_sha256
+        assert facture.numero in texte_pdf(contenu)
 
 
 # --- Téléchargement par les parents ---------------------------------------------------------

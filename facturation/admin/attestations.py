@@ -13,10 +13,11 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from facturation import attestations, taches
-from facturation.admin.outils import euros, message_travail_lance
+from facturation.admin.outils import euros
 from facturation.models import AttestationFiscale
 from facturation.pdf import PdfAltere
 from familles.admin.outils import VIDE, LectureSeuleMixin, lien_admin
+from travaux.admin import message_travail_lance
 
 
 class AnneeForm(forms.Form):

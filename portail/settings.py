@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "axes",
     "simple_history",
     "csp",
+    # Les exports (CSV, XLSX) et l'import des listes de l'administration.
+    "import_export",
     "django_tasks",
     "django_tasks_db",
     "portail",
@@ -380,6 +382,13 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     }
 }
+
+# Exports et import des listes de l'administration (django-import-export) : exporter demande
+# le droit de consulter la liste, importer celui d'y ajouter. Les formats (CSV à la française,
+# XLSX) sont ceux de commun/exports.py, posés par familles/admin/outils.py : ExportMixin.
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
+IMPORT_EXPORT_CHUNK_SIZE = 500
 
 LOGGING = {
     "version": 1,

@@ -21,8 +21,9 @@ from enfants.models import (
     PersonneAutorisee,
     Vaccination,
 )
+from enfants.ressources import EnfantRessource, FamilleAvecEnfantsRessource
 from familles.admin import familles as familles_admin
-from familles.admin.outils import VIDE, HistoriqueAdmin, lien_admin
+from familles.admin.outils import VIDE, ExporterMixin, HistoriqueAdmin, lien_admin
 from familles.models import Famille, Responsable
 
 # --- La fiche famille, complétée de ses enfants --------------------------------------------
@@ -54,6 +55,7 @@ class FamilleAdmin(familles_admin.FamilleAdmin):
     """La fiche famille de familles/admin/familles.py, avec la liste de ses enfants."""
 
     inlines = (*familles_admin.FamilleAdmin.inlines, EnfantDeLaFamilleInline)
+    resource_classes = (FamilleAvecEnfantsRessource,)
     list_display = (
         *familles_admin.FamilleAdmin.list_display[:3],
         "liste_enfants",
@@ -140,7 +142,8 @@ class InscriptionInline(PrestationChoixMixin, admin.TabularInline):
 
 
 @admin.register(Enfant)
-class EnfantAdmin(HistoriqueAdmin):
+class EnfantAdmin(ExporterMixin, HistoriqueAdmin):
+    resource_classes = (EnfantRessource,)
     list_display = (
         "nom",
         "prenom",

@@ -22,7 +22,8 @@ from enfants.models import (
     Journee,
     Prestation,
 )
-from familles.admin.outils import HistoriqueAdmin
+from enfants.ressources import JourneeRessource
+from familles.admin.outils import ExporterMixin, HistoriqueAdmin
 
 
 class ChoixFeuilleForm(forms.Form):
@@ -90,7 +91,8 @@ def resume_des_presences(decompte, total):
 
 
 @admin.register(Journee)
-class JourneeAdmin(PrestationChoixMixin, HistoriqueAdmin):
+class JourneeAdmin(ExporterMixin, PrestationChoixMixin, HistoriqueAdmin):
+    resource_classes = (JourneeRessource,)
     list_display = (
         "date",
         "enfant",

@@ -9,8 +9,9 @@ from django.db.models import Case, When
 from django.shortcuts import redirect
 from django.utils.html import format_html, format_html_join
 
-from familles.admin.outils import VIDE, HistoriqueAdmin, lien_admin, lien_liste
+from familles.admin.outils import VIDE, ExporterMixin, HistoriqueAdmin, lien_admin, lien_liste
 from familles.models import Famille, Responsable, Utilisateur
+from familles.ressources import FamilleRessource, ResponsableRessource
 
 
 class MotDePasseProvisoireForm(AdminPasswordChangeForm):
@@ -175,7 +176,8 @@ class ResponsableInline(admin.StackedInline):
 
 
 @admin.register(Famille)
-class FamilleAdmin(HistoriqueAdmin):
+class FamilleAdmin(ExporterMixin, HistoriqueAdmin):
+    resource_classes = (FamilleRessource,)
     list_display = (
         "numero",
         "titulaire_nom",
@@ -266,7 +268,8 @@ class FamilleAdmin(HistoriqueAdmin):
 
 
 @admin.register(Responsable)
-class ResponsableAdmin(HistoriqueAdmin):
+class ResponsableAdmin(ExporterMixin, HistoriqueAdmin):
+    resource_classes = (ResponsableRessource,)
     list_display = (
         "nom",
         "prenom",

@@ -185,3 +185,13 @@ class XlsxFr(base_formats.XLSX):
         elif isinstance(valeur, Decimal):
             cellule.number_format = FORMAT_MONTANT
         return cellule
+
+
+FORMATS = {"csv": CsvFr, "xlsx": XlsxFr}
+
+
+def contenu_du_fichier(donnees, format_):
+    """Les octets du fichier : `donnees` (un tablib.Dataset) au format donné (CSV en UTF-8
+    avec BOM, que le tableur lit avec ses accents)."""
+    contenu = format_.export_data(donnees)
+    return contenu if format_.is_binary() else contenu.encode("utf-8-sig")

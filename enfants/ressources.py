@@ -1,9 +1,10 @@
 """Les colonnes des exports des enfants, des inscriptions et des journées (réservations,
 présences) ; la liste des familles y gagne la colonne de leurs enfants."""
 
+from import_export import resources
 from import_export.fields import Field
 
-from commun.exports import DateFr, DateHeureFr, OuiNon, RessourceExport
+from commun.exports import DateFr, DateHeureFr, OuiNon, RessourceExport, Texte
 from enfants.models import Enfant, Inscription, Jour, Journee
 from familles.ressources import FamilleRessource
 
@@ -154,3 +155,20 @@ class JourneeRessource(RessourceExport):
             "demandee_le",
             "modifiee_par",
         )
+
+
+class FeuilleDePresenceRessource(resources.Resource):
+    """La feuille de présence d'une prestation un jour (enfants/presences.py), à imprimer ou à
+    remplir hors ligne : une ligne par enfant attendu, une colonne « Émargement » vide."""
+
+    nom = Field(attribute="enfant__nom", column_name="Nom", widget=Texte())
+    prenom = Field(attribute="enfant__prenom", column_name="Prénom", widget=Texte())
+    date_naissance = Field(
+        attribute="enfant__date_naissance", column_name="Date de naissance", widget=DateFr()
+    )
+    famille = Field(attribute="enfant__famille__numero", column_name="N° famille", widget=Texte())
+    etat = Field(attribute="etat_libelle", column_name="État enregistré", widget=Texte())
+    emargement = Field(column_name="Émargement", widget=Texte())
+
+    class Meta:
+        fields = ("nom", "prenom", "date_naissance", "famille", "etat", "emargement")

@@ -3,6 +3,7 @@
 
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -11,7 +12,7 @@ from import_export.admin import ExportMixin
 from import_export.forms import ExportForm
 from simple_history.admin import SimpleHistoryAdmin
 
-from commun.exports import CsvFr, XlsxFr
+from commun.exports import CsvFr, XlsxFr, contenu_du_fichier
 
 VIDE = "—"
 
@@ -96,8 +97,6 @@ class ExporterMixin(ExportMixin):
     # Le choix du format seul : le formulaire aux colonnes à cocher de la bibliothèque porte un
     # script en ligne, que la politique de sécurité du contenu refuse.
     export_form_class = ExportForm
-    # Le BOM fait lire l'UTF-8 au tableur (accents des noms).
-    to_encoding = "utf-8-sig"
 
     def get_export_data(self, file_format, request, queryset, **kwargs):
         if not self.has_export_permission(request):
@@ -108,12 +107,16 @@ class ExporterMixin(ExportMixin):
             request, queryset, force_native_type=file_format.is_binary(), **kwargs
         )
         donnees.title = str(self.model._meta.verbose_name_plural).capitalize()
-        export = file_format.export_data(donnees)
-        encodage = kwargs.get("encoding")
-        if not file_format.is_binary() and encodage:
-            export = export.encode(encodage)
-        return export
+        return contenu_du_fichier(donnees, file_format)
 
     def get_export_filename(self, request, queryset, file_format):
         nom = slugify(str(self.model._meta.verbose_name_plural))
         return f"{nom}-{timezone.localdate():%Y-%m-%d}.{file_format.get_extension()}"
+
+
+def reponse_fichier(donnees, format_, nom):
+    """La réponse qui fait télécharger `donnees` (tablib.Dataset) au format donné, sous le nom
+    « <nom>.<extension> » (ASCII)."""
+    response = HttpResponse(contenu_du_fichier(donnees, format_), content_type=format_.CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{nom}.{format_.get_extension()}"'
+    return response

@@ -3,6 +3,8 @@ période."""
 
 import datetime
 
+from django.urls import reverse
+
 from enfants.models import Journee
 from tests.exports import CSV, XLSX, en_dictionnaires, exporter, lignes_csv, lignes_xlsx
 from tests.factories import InscriptionFactory, JourneeFactory, PrestationFactory
@@ -68,3 +70,50 @@ def test_reservations_of_a_period_export(client_agent, dupont):
 
 def test_a_parent_cannot_export_children(client_dupont):
     assert exporter(client_dupont, "enfants_enfant", CSV).status_code == 302
+
+
+def test_the_attendance_sheet_exports_expected_children(client_agent, dupont):
+    lucas = dupont.enfants.get()
+    prestation = PrestationFactory(nom="ALSH Mercredi")
+    JourneeFactory(enfant=lucas, prestation=prestation, date=datetime.date(2026, 12, 2))
+    feuille = reverse("admin:enfants_journee_feuille_de_presence")
+    export = reverse("admin:enfants_journee_feuille_de_presence_export")
+
+    page = client_agent.get(feuille, {"prestation": prestation.pk, "date": "2026-12-02"})
+    response = client_agent.get(
+        export, {"prestation": prestation.pk, "date": "2026-12-02", "format": "csv"}
+    )
+
+    assert f"{export}?prestation={prestation.pk}&amp;date=2026-12-02" in page.content.decode()
+    assert response["Content-Disposition"].endswith('-2026-12-02.csv"')
+    assert en_dictionnaires(lignes_csv(response)) == [
+        {
+            "Nom": "DUPONT",
+            "Prénom": "Lucas",
+            "Date de naissance": "14/05/2018",
+            "N° famille": "1001001819331",
+            "État enregistré": "Réservé",
+            "Émargement": "",
+        }
+    ]
+    classeur = client_agent.get(
+        export, {"prestation": prestation.pk, "date": "2026-12-02", "format": "xlsx"}
+    )
+    assert en_dictionnaires(lignes_xlsx(classeur))[0]["Date de naissance"] == datetime.datetime(
+        2018, 5, 14
+    )
+
+
+def test_a_bad_attendance_sheet_export_says_what_is_missing(client_agent):
+    export = reverse("admin:enfants_journee_feuille_de_presence_export")
+
+    response = client_agent.get(export, {"prestation": "x", "format": "pdf"}, follow=True)
+
+    assert response.status_code == 200
+    assert "Choisissez la prestation, le jour et le format." in response.content.decode()
+
+
+def test_a_parent_cannot_export_an_attendance_sheet(client_dupont):
+    export = reverse("admin:enfants_journee_feuille_de_presence_export")
+
+    assert client_dupont.get(export).status_code == 302

@@ -6,12 +6,13 @@ import io
 
 import pytest
 from django.core import mail
-from openpyxl import Workbook
+from django.urls import reverse
+from openpyxl import Workbook, load_workbook
 
 from enfants.importation import COLONNES, FichierIllisible, lire_et_importer
 from enfants.models import Enfant, Inscription
 from familles.models import Famille, Responsable, Utilisateur
-from tests.factories import PrestationFactory
+from tests.factories import PrestationFactory, UtilisateurFactory
 
 ENTETES = [colonne.entete for colonne in COLONNES]
 
@@ -232,3 +233,96 @@ def test_control_characters_are_dropped_from_cells(mercredi):
     lire_et_importer(contenu, "familles.csv", simulation=False)
 
     assert Responsable.objects.filter(ville="BOZEL").count() == 2
+
+
+# --- La page d'administration ------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def media_du_test(settings, tmp_path):
+    """Les fichiers en attente d'import vont dans le dossier du test."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def deposer(client, contenu, nom):
+    fichier = io.BytesIO(contenu)
+    fichier.name = nom
+    return client.post(reverse("admin:familles_famille_importer"), {"fichier": fichier})
+
+
+def test_the_family_list_links_to_the_import_page(client_agent):
+    response = client_agent.get(reverse("admin:familles_famille_changelist"))
+
+    assert reverse("admin:familles_famille_importer") in response.content.decode()
+
+
+def test_the_import_page_offers_the_template_files(client_agent):
+    page = client_agent.get(reverse("admin:familles_famille_importer"))
+    modele = client_agent.get(
+        reverse("admin:familles_famille_modele_import", kwargs={"format_": "xlsx"})
+    )
+
+    assert reverse("admin:familles_famille_modele_import", kwargs={"format_": "csv"}) in (
+        page.content.decode()
+    )
+    entetes = next(lire_fichier_xlsx(modele.content))
+    assert list(entetes) == ENTETES
+
+
+def lire_fichier_xlsx(contenu):
+    return load_workbook(io.BytesIO(contenu)).active.iter_rows(values_only=True)
+
+
+def test_dry_run_then_confirm_through_the_admin(client_agent, mercredi):
+    simulation = deposer(client_agent, fichier_csv(ligne()), "familles.csv")
+
+    page = simulation.content.decode()
+    assert "Ce que l&#x27;import fera" in page or "Ce que l'import fera" in page
+    assert "Ligne 2 : Famille 1001009990001 créée." in page
+    assert not Famille.objects.exists()
+    jeton = simulation.context["jeton"]
+
+    response = client_agent.post(
+        reverse("admin:familles_famille_importer"), {"confirmer": "1", "jeton": jeton}, follow=True
+    )
+
+    assert "Import terminé : familles : 1 créé(e)s" in response.content.decode()
+    assert Famille.objects.filter(numero="1001009990001").exists()
+    again = client_agent.post(
+        reverse("admin:familles_famille_importer"), {"confirmer": "1", "jeton": jeton}, follow=True
+    )
+    assert "Ce fichier n&#x27;attend plus d&#x27;import" in again.content.decode()
+    assert Famille.objects.count() == 1
+
+
+def test_rows_in_error_are_listed_on_the_page(client_agent, mercredi):
+    response = deposer(client_agent, fichier_csv(ligne(**{"IBAN": "FR00"})), "familles.csv")
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "1 ligne en erreur sur 1" in page
+    assert "Cet IBAN n&#x27;est pas valable" in page
+    assert response.context["jeton"] is None
+
+
+def test_an_unreadable_file_is_a_french_message_on_the_page(client_agent):
+    response = deposer(client_agent, b"PK\x03\x04 abime", "familles.xlsx")
+
+    assert response.status_code == 200
+    assert "Ce fichier XLSX ne s&#x27;ouvre pas" in response.content.decode()
+
+
+def test_a_forged_token_is_refused(client_agent):
+    response = client_agent.post(
+        reverse("admin:familles_famille_importer"),
+        {"confirmer": "1", "jeton": "../../settings.py"},
+        follow=True,
+    )
+
+    assert "Ce fichier n&#x27;attend plus d&#x27;import" in response.content.decode()
+
+
+def test_parents_and_agents_without_rights_cannot_import(client, client_dupont):
+    assert client_dupont.get(reverse("admin:familles_famille_importer")).status_code == 302
+    client.force_login(UtilisateurFactory(username="stagiaire", is_staff=True))
+    assert client.get(reverse("admin:familles_famille_importer")).status_code == 403

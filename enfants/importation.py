@@ -17,6 +17,7 @@ d'envoi) porte son identifiant et le lien pour le choisir.
 import csv
 import datetime
 import io
+import os
 import re
 import unicodedata
 from collections import Counter
@@ -24,8 +25,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 import tablib
+from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
+from django.core.files.storage import FileSystemStorage
 from django.core.validators import validate_email
 from django.db import transaction
 from django.urls import reverse
@@ -41,6 +44,11 @@ from familles.notifications import envoyer_courriel, lien_portail
 
 TAILLE_MAX = 5 * 1024 * 1024  # 5 Mo, comme les autres fichiers déposés
 LIGNES_MAX = 50_000
+
+
+def depot():
+    """Où un fichier attend entre sa simulation et son import (jamais servi)."""
+    return FileSystemStorage(location=os.path.join(str(settings.MEDIA_ROOT), "imports"))
 
 
 class FichierIllisible(Exception):
@@ -480,7 +488,8 @@ def _lire_ligne(numero_ligne, brutes, prestations):
 def importer_familles(*, donnees, simulation, par=None):
     """Vérifie puis importe `donnees` (lire_fichier) ; le Rapport dit ce qui est (ou serait,
     en simulation) créé et mis à jour, et chaque ligne en erreur. Rien n'est écrit si une
-    ligne est en erreur."""
+    ligne est en erreur ; en simulation, rien n'est écrit du tout (les fiches sont préparées
+    sans être enregistrées)."""
     colonnes = _colonnes(donnees.headers)
     rapport = Rapport(simulation=simulation)
     prestations = {
@@ -504,15 +513,12 @@ def importer_familles(*, donnees, simulation, par=None):
     rapport.erreurs = [(ligne.numero_ligne, ligne.erreurs) for ligne in lignes if ligne.erreurs]
     if rapport.erreurs:
         return rapport
+    import_ = _Import(rapport=rapport, simulation=simulation, existantes=existantes)
     with transaction.atomic():
-        courriels = []
         for ligne in lignes:
-            _importer_ligne(ligne, existantes, rapport, courriels)
-        if simulation:
-            transaction.set_rollback(True)
-        else:
-            for compte, responsable in courriels:
-                _envoyer_bienvenue(compte, responsable)
+            import_.ligne(ligne)
+        for compte, responsable in import_.courriels:
+            _envoyer_bienvenue(compte, responsable)
     return rapport
 
 
@@ -587,114 +593,179 @@ def _libelles(modele, champs):
     return ", ".join(str(modele._meta.get_field(nom).verbose_name) for nom in champs)
 
 
-def _importer_ligne(ligne, existantes, rapport, courriels):
-    n = ligne.numero_ligne
-    numero = ligne.famille["numero"]
-    famille = existantes.get(numero)
-    if famille is None:
-        famille = Famille(numero=numero)
-        _appliquer(famille, {nom: ligne.famille[nom] for nom in CHAMPS_FAMILLE})
-        famille.full_clean()
-        famille.save()
-        famille._enfants_importes = []
-        existantes[numero] = famille
-        rapport.crees["familles"] += 1
-        rapport.operations.append((n, f"Famille {numero} créée."))
-    else:
-        if not hasattr(famille, "_enfants_importes"):
-            famille._enfants_importes = list(famille.enfants.all())
-        changes = _appliquer(famille, {nom: ligne.famille[nom] for nom in CHAMPS_FAMILLE})
-        if changes:
-            famille.save(update_fields=changes)
-            rapport.mis_a_jour["familles"] += 1
-            rapport.operations.append(
-                (n, f"Famille {numero} mise à jour : {_libelles(Famille, changes)}.")
-            )
-    responsables = {r.role: r for r in famille.responsables.all()} if famille.pk else {}
-    responsables.update(getattr(famille, "_responsables_importes", {}))
-    titulaire = _responsable(
-        famille, responsables, Responsable.Role.TITULAIRE, ligne.titulaire, n, rapport, courriels
-    )
-    if ligne.conjoint:
-        _responsable(
-            famille, responsables, Responsable.Role.CONJOINT, ligne.conjoint, n, rapport, courriels
-        )
-    famille._responsables_importes = responsables
-    if ligne.enfant:
-        enfant = _enfant(famille, ligne.enfant, n, rapport)
-        if ligne.inscription:
-            _inscription(enfant, titulaire, ligne.inscription, n, rapport)
+@dataclass
+class _Import:
+    """Un import en cours : ce qu'il a fait (le rapport), les familles du fichier déjà
+    rencontrées, les courriels de bienvenue à envoyer. En simulation, `_ecrire` n'écrit rien."""
 
+    rapport: Rapport
+    simulation: bool
+    existantes: dict
+    courriels: list = field(default_factory=list)
+    identifiants: set = field(default_factory=set)
+    pris: set | None = None  # les identifiants déjà au portail, lus une fois
 
-def _responsable(famille, responsables, role, valeurs, n, rapport, courriels):
-    responsable = responsables.get(role)
-    libelle = "Responsable" if role == Responsable.Role.TITULAIRE else "Conjoint"
-    if responsable is None:
+    def _ecrire(self, objet, changes=None):
+        if not self.simulation:
+            objet.save(update_fields=changes)
+
+    def _noter(self, n, quoi, texte, *, cree):
+        (self.rapport.crees if cree else self.rapport.mis_a_jour)[quoi] += 1
+        self.rapport.operations.append((n, texte))
+
+    def ligne(self, ligne):
+        n, numero = ligne.numero_ligne, ligne.famille["numero"]
+        famille = self.existantes.get(numero)
+        valeurs = {nom: ligne.famille[nom] for nom in CHAMPS_FAMILLE}
+        if famille is None:
+            famille = Famille(numero=numero)
+            _appliquer(famille, valeurs)
+            self._ecrire(famille)
+            famille.enfants_importes, famille.responsables_importes = [], {}
+            self.existantes[numero] = famille
+            self._noter(n, "familles", f"Famille {numero} créée.", cree=True)
+        else:
+            if not hasattr(famille, "responsables_importes"):
+                famille.enfants_importes = list(famille.enfants.all())
+                famille.responsables_importes = {r.role: r for r in famille.responsables.all()}
+            changes = _appliquer(famille, valeurs)
+            if changes:
+                self._ecrire(famille, changes)
+                self._noter(
+                    n,
+                    "familles",
+                    f"Famille {numero} mise à jour : {_libelles(Famille, changes)}.",
+                    cree=False,
+                )
+        titulaire = self.responsable(n, famille, Responsable.Role.TITULAIRE, ligne.titulaire)
+        if ligne.conjoint:
+            self.responsable(n, famille, Responsable.Role.CONJOINT, ligne.conjoint)
+        if ligne.enfant:
+            enfant = self.enfant(n, famille, ligne.enfant)
+            if ligne.inscription:
+                self.inscription(n, enfant, titulaire, ligne.inscription)
+
+    def responsable(self, n, famille, role, valeurs):
+        responsable = famille.responsables_importes.get(role)
+        libelle = "Responsable" if role == Responsable.Role.TITULAIRE else "Conjoint"
+        if responsable is not None:
+            changes = _appliquer(responsable, valeurs)
+            if changes:
+                self._ecrire(responsable, changes)
+                self._noter(
+                    n,
+                    "responsables",
+                    f"{libelle} {responsable.nom_complet} mis(e) à jour : "
+                    f"{_libelles(Responsable, changes)}.",
+                    cree=False,
+                )
+            return responsable
         responsable = Responsable(famille=famille, role=role)
         _appliquer(responsable, valeurs)
-        responsable.save()
-        responsables[role] = responsable
-        compte = _creer_compte(responsable)
-        rapport.crees["responsables"] += 1
-        rapport.crees["comptes"] += 1
-        rapport.comptes.append((compte.username, responsable.email))
-        rapport.operations.append(
-            (
-                n,
-                f"{libelle} {responsable.nom_complet} créé(e), avec le compte "
-                f"« {compte.username} »"
-                + (
-                    " (courriel pour choisir son mot de passe)."
-                    if responsable.email
-                    else " (sans adresse e-mail : donnez-lui un mot de passe provisoire)."
-                ),
-            )
+        compte = Utilisateur(
+            username=self.identifiant_libre(responsable),
+            first_name=responsable.prenom[:150],
+            last_name=responsable.nom[:150],
+            email=responsable.email,
+            doit_changer_mot_de_passe=True,
         )
-        if responsable.email:
-            courriels.append((compte, responsable))
+        # Aucun mot de passe : le responsable le choisit par le lien du courriel de bienvenue.
+        compte.set_unusable_password()
+        self._ecrire(compte)
+        responsable.utilisateur = compte
+        self._ecrire(responsable)
+        famille.responsables_importes[role] = responsable
+        self._noter(
+            n,
+            "responsables",
+            f"{libelle} {responsable.nom_complet} créé(e), avec le compte « {compte.username} »"
+            + (
+                " (courriel pour choisir son mot de passe)."
+                if responsable.email
+                else " (sans adresse e-mail : donnez-lui un mot de passe provisoire)."
+            ),
+            cree=True,
+        )
+        self.rapport.crees["comptes"] += 1
+        self.rapport.comptes.append((compte.username, responsable.email))
+        if responsable.email and not self.simulation:
+            self.courriels.append((compte, responsable))
         return responsable
-    changes = _appliquer(responsable, valeurs)
-    if changes:
-        responsable.save(update_fields=changes)
-        rapport.mis_a_jour["responsables"] += 1
-        rapport.operations.append(
-            (
-                n,
-                f"{libelle} {responsable.nom_complet} mis(e) à jour : "
-                f"{_libelles(Responsable, changes)}.",
-            )
+
+    def identifiant_libre(self, responsable):
+        """« prenom.nom », suivi d'un numéro s'il est déjà pris."""
+        base = _cle_entete(f"{responsable.prenom} {responsable.nom}").replace(" ", ".")[:140]
+        base = base or "parent"
+        pris = self.identifiants | set(
+            Utilisateur.objects.filter(username__startswith=base).values_list("username", flat=True)
         )
-    return responsable
+        identifiant, suffixe = base, 1
+        while identifiant in pris:
+            suffixe += 1
+            identifiant = f"{base}{suffixe}"
+        self.identifiants.add(identifiant)
+        return identifiant
 
+    def enfant(self, n, famille, valeurs):
+        cle = (
+            _cle_entete(valeurs["nom"]),
+            _cle_entete(valeurs["prenom"]),
+            valeurs["date_naissance"],
+        )
+        for enfant in famille.enfants_importes:
+            if (_cle_entete(enfant.nom), _cle_entete(enfant.prenom), enfant.date_naissance) == cle:
+                changes = _appliquer(enfant, {"sexe": valeurs["sexe"]})
+                if changes:
+                    self._ecrire(enfant, changes)
+                    self._noter(n, "enfants", f"Enfant {enfant} mis à jour : sexe.", cree=False)
+                return enfant
+        enfant = Enfant(famille=famille)
+        _appliquer(enfant, valeurs)
+        self._ecrire(enfant)
+        enfant.inscriptions_importees = []
+        famille.enfants_importes.append(enfant)
+        self._noter(
+            n,
+            "enfants",
+            f"Enfant {enfant} (né(e) le {enfant.date_naissance:%d/%m/%Y}) créé(e).",
+            cree=True,
+        )
+        return enfant
 
-def _identifiant_libre(responsable):
-    base = _cle_entete(f"{responsable.prenom} {responsable.nom}").replace(" ", ".")[:140]
-    base = base or "parent"
-    pris = set(
-        Utilisateur.objects.filter(username__startswith=base).values_list("username", flat=True)
-    )
-    identifiant, suffixe = base, 1
-    while identifiant in pris:
-        suffixe += 1
-        identifiant = f"{base}{suffixe}"
-    return identifiant
-
-
-def _creer_compte(responsable):
-    """Un compte sans mot de passe utilisable : le responsable le choisit par le lien du
-    courriel de bienvenue, et doit le changer à sa première connexion."""
-    compte = Utilisateur(
-        username=_identifiant_libre(responsable),
-        first_name=responsable.prenom[:150],
-        last_name=responsable.nom[:150],
-        email=responsable.email,
-        doit_changer_mot_de_passe=True,
-    )
-    compte.set_unusable_password()
-    compte.save()
-    responsable.utilisateur = compte
-    responsable.save(update_fields=["utilisateur"])
-    return compte
+    def inscription(self, n, enfant, titulaire, valeurs):
+        if not hasattr(enfant, "inscriptions_importees"):
+            enfant.inscriptions_importees = list(enfant.inscriptions.all())
+        for inscription in enfant.inscriptions_importees:
+            if (inscription.prestation_id, inscription.date_debut) == (
+                valeurs["prestation"].pk,
+                valeurs["date_debut"],
+            ):
+                changes = _appliquer(
+                    inscription,
+                    {
+                        "date_fin": valeurs["date_fin"],
+                        "jours_reguliers": valeurs["jours_reguliers"],
+                    },
+                )
+                if changes:
+                    self._ecrire(inscription, changes)
+                    champs = _libelles(Inscription, changes)
+                    self._noter(
+                        n,
+                        "inscriptions",
+                        f"Inscription {inscription} mise à jour : {champs}.",
+                        cree=False,
+                    )
+                return
+        inscription = Inscription(enfant=enfant, responsable=titulaire, **valeurs)
+        self._ecrire(inscription)
+        enfant.inscriptions_importees.append(inscription)
+        self._noter(
+            n,
+            "inscriptions",
+            f"Inscription {inscription} du {inscription.date_debut:%d/%m/%Y} créée.",
+            cree=True,
+        )
 
 
 def _envoyer_bienvenue(compte, responsable):
@@ -710,55 +781,6 @@ def _envoyer_bienvenue(compte, responsable):
         sujet="Votre compte sur le Portail Familles",
         gabarit="compte_importe",
         contexte={"identifiant": compte.username, "lien": lien_portail(chemin)},
-    )
-
-
-def _enfant(famille, valeurs, n, rapport):
-    cle = (_cle_entete(valeurs["nom"]), _cle_entete(valeurs["prenom"]), valeurs["date_naissance"])
-    for enfant in famille._enfants_importes:
-        if (_cle_entete(enfant.nom), _cle_entete(enfant.prenom), enfant.date_naissance) == cle:
-            changes = _appliquer(enfant, {"sexe": valeurs["sexe"]})
-            if changes:
-                enfant.save(update_fields=changes)
-                rapport.mis_a_jour["enfants"] += 1
-                rapport.operations.append((n, f"Enfant {enfant} mis à jour : sexe."))
-            return enfant
-    enfant = Enfant(famille=famille)
-    _appliquer(enfant, valeurs)
-    enfant.save()
-    enfant._inscriptions_importees = []
-    famille._enfants_importes.append(enfant)
-    rapport.crees["enfants"] += 1
-    rapport.operations.append(
-        (n, f"Enfant {enfant} (né(e) le {enfant.date_naissance:%d/%m/%Y}) créé(e).")
-    )
-    return enfant
-
-
-def _inscription(enfant, titulaire, valeurs, n, rapport):
-    if not hasattr(enfant, "_inscriptions_importees"):
-        enfant._inscriptions_importees = list(enfant.inscriptions.all())
-    for inscription in enfant._inscriptions_importees:
-        if (
-            inscription.prestation_id == valeurs["prestation"].pk
-            and inscription.date_debut == valeurs["date_debut"]
-        ):
-            changes = _appliquer(
-                inscription,
-                {"date_fin": valeurs["date_fin"], "jours_reguliers": valeurs["jours_reguliers"]},
-            )
-            if changes:
-                inscription.save(update_fields=changes)
-                rapport.mis_a_jour["inscriptions"] += 1
-                champs = _libelles(Inscription, changes)
-                rapport.operations.append((n, f"Inscription {inscription} mise à jour : {champs}."))
-            return
-    inscription = Inscription(enfant=enfant, responsable=titulaire, **valeurs)
-    inscription.save()
-    enfant._inscriptions_importees.append(inscription)
-    rapport.crees["inscriptions"] += 1
-    rapport.operations.append(
-        (n, f"Inscription {inscription} du {inscription.date_debut:%d/%m/%Y} créée.")
     )
 
 

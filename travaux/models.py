@@ -20,6 +20,7 @@ class Travail(models.Model):
         FACTURATION = "facturation", "Facturation"
         IMPRESSION = "impression", "Impression"
         MESSAGES = "messages", "Messages aux familles"
+        IMPORT = "import", "Import de familles"
 
     class Etat(models.TextChoices):
         EN_ATTENTE = "en_attente", "En attente"

@@ -3,21 +3,18 @@ et simulé (enfants/importation.py), le rapport montré ; l'agent confirme, l'im
 d'un seul tenant. Entre les deux étapes, le fichier attend dans MEDIA_ROOT/imports/ (jamais
 servi), sous un nom tiré au hasard et lié à l'agent ; il est effacé après l'import."""
 
-import os
 import re
 import secrets
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
-from django.core.files.storage import FileSystemStorage
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 
 from commun.exports import FORMATS
-from enfants import importation
+from enfants import importation, taches
 from familles.admin.outils import reponse_fichier
 
 PERMISSIONS_IMPORT = (
@@ -40,10 +37,6 @@ class ImportForm(forms.Form):
 
 class ConfirmationForm(forms.Form):
     jeton = forms.RegexField(regex=r"^[0-9a-f]{32}\.(csv|xlsx)$", widget=forms.HiddenInput)
-
-
-def _depot():
-    return FileSystemStorage(location=os.path.join(str(settings.MEDIA_ROOT), "imports"))
 
 
 def _nom_du_depot(request, jeton):
@@ -81,7 +74,7 @@ def importer_view(model_admin, request):
                 jeton = None
                 if rapport.importable and not rapport.rien_a_faire:
                     jeton = f"{secrets.token_hex(16)}.{nom.rsplit('.', 1)[-1].lower()}"
-                    _depot().save(_nom_du_depot(request, jeton), ContentFile(contenu))
+                    importation.depot().save(_nom_du_depot(request, jeton), ContentFile(contenu))
                 contexte.update(_contexte_du_rapport(rapport, nom), jeton=jeton)
     contexte["form"] = form
     return TemplateResponse(request, "admin/familles/famille/importer.html", contexte)
@@ -89,7 +82,7 @@ def importer_view(model_admin, request):
 
 def _confirmer(model_admin, request, contexte):
     confirmation = ConfirmationForm(request.POST)
-    depot = _depot()
+    depot = importation.depot()
     if not confirmation.is_valid() or not depot.exists(
         _nom_du_depot(request, confirmation.cleaned_data["jeton"])
     ):
@@ -100,7 +93,17 @@ def _confirmer(model_admin, request, contexte):
     with depot.open(nom_du_depot, "rb") as fichier:
         contenu = fichier.read()
     try:
-        rapport = importation.lire_et_importer(contenu, jeton, simulation=False, par=request.user)
+        donnees = importation.lire_fichier(contenu, jeton)
+        if donnees.height > taches.SEUIL_IMPORT:
+            travail = taches.lancer_import(
+                fichier=nom_du_depot, nom=jeton, lignes=donnees.height, par=request.user
+            )
+            messages.success(
+                request,
+                f"L'import des {donnees.height} lignes part en travail de fond : suivez-le ici.",
+            )
+            return redirect("admin:travaux_travail_change", travail.pk)
+        rapport = importation.importer_familles(donnees=donnees, simulation=False, par=request.user)
     except importation.FichierIllisible as erreur:
         messages.error(request, str(erreur))
         return redirect("admin:familles_famille_importer")

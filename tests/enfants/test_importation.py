@@ -326,3 +326,28 @@ def test_parents_and_agents_without_rights_cannot_import(client, client_dupont):
     assert client_dupont.get(reverse("admin:familles_famille_importer")).status_code == 302
     client.force_login(UtilisateurFactory(username="stagiaire", is_staff=True))
     assert client.get(reverse("admin:familles_famille_importer")).status_code == 403
+
+
+def test_a_large_file_is_imported_by_a_background_job(
+    client_agent, mercredi, taches_immediates, django_capture_on_commit_callbacks, monkeypatch
+):
+    from enfants import taches
+    from travaux.models import Travail
+
+    monkeypatch.setattr(taches, "SEUIL_IMPORT", 1)
+    contenu = fichier_csv(
+        ligne(), ligne(**{"N° famille": "1001009990009", "Responsable : nom": "X"})
+    )
+    jeton = deposer(client_agent, contenu, "familles.csv").context["jeton"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_agent.post(
+            reverse("admin:familles_famille_importer"), {"confirmer": "1", "jeton": jeton}
+        )
+
+    travail = Travail.objects.get(genre=Travail.Genre.IMPORT)
+    assert response["Location"] == reverse("admin:travaux_travail_change", args=[travail.pk])
+    travail.refresh_from_db()
+    assert travail.etat == Travail.Etat.TERMINE
+    assert travail.rapport["lignes"] == 2
+    assert Famille.objects.count() == 2

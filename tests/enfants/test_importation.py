@@ -351,3 +351,21 @@ def test_a_large_file_is_imported_by_a_background_job(
     assert travail.etat == Travail.Etat.TERMINE
     assert travail.rapport["lignes"] == 2
     assert Famille.objects.count() == 2
+
+
+def test_the_command_imports_and_reports_errors(mercredi, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    bon = tmp_path / "familles.csv"
+    bon.write_bytes(fichier_csv(ligne()))
+    mauvais = tmp_path / "erreurs.csv"
+    mauvais.write_bytes(fichier_csv(ligne(**{"Prestation": "Poney"})))
+    sortie = io.StringIO()
+
+    call_command("importer_familles", str(bon), "--simulation", stdout=sortie)
+    assert "Simulation, rien n'est écrit : 1 ligne(s), familles : 1 créé(e)s" in sortie.getvalue()
+    assert not Famille.objects.exists()
+    call_command("importer_familles", str(bon), stdout=sortie)
+    assert Famille.objects.count() == 1
+    with pytest.raises(CommandError, match="1 ligne\\(s\\) en erreur sur 1"):
+        call_command("importer_familles", str(mauvais), stdout=sortie, stderr=io.StringIO())

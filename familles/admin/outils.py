@@ -84,6 +84,21 @@ class HistoriqueAdmin(SimpleHistoryAdmin):
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 
+class FormatExportForm(ExportForm):
+    """Le choix du format, CSV d'abord (sans la ligne vide « --- »), en français."""
+
+    def _init_formats(self, formats):
+        super()._init_formats(formats)
+        champ = self.fields["format"]
+        champ.choices = [(str(i), f().get_title().upper()) for i, f in enumerate(formats)]
+        champ.initial = "0"
+        champ.help_text = (
+            "CSV : s'ouvre dans tout tableur (point-virgule, montants « 1 234,50 »). XLSX : "
+            "un classeur où dates et montants sont des nombres. La liste est exportée telle "
+            "qu'elle est filtrée."
+        )
+
+
 class ExporterMixin(ExportMixin):
     """Le bouton « Exporter » d'une liste : la liste telle qu'elle est filtrée (recherche,
     filtres, dates), en CSV ou en XLSX à la française (commun/exports.py), avec les colonnes
@@ -96,7 +111,7 @@ class ExporterMixin(ExportMixin):
     formats = (CsvFr, XlsxFr)
     # Le choix du format seul : le formulaire aux colonnes à cocher de la bibliothèque porte un
     # script en ligne, que la politique de sécurité du contenu refuse.
-    export_form_class = ExportForm
+    export_form_class = FormatExportForm
 
     def get_export_data(self, file_format, request, queryset, **kwargs):
         if not self.has_export_permission(request):

@@ -126,10 +126,11 @@ def lire_fichier(contenu, nom):
 
 
 def _lignes_xlsx(contenu):
+    """Les lignes de la première feuille, lues au fil de l'eau (openpyxl en lecture seule) :
+    un classeur qui gonfle démesurément s'arrête à LIGNES_MAX."""
     try:
         classeur = load_workbook(io.BytesIO(contenu), read_only=True, data_only=True)
-        feuille = classeur.worksheets[0]
-        return iter(list(feuille.iter_rows(values_only=True)))
+        yield from classeur.worksheets[0].iter_rows(values_only=True)
     except Exception as erreur:  # un fichier abîmé lève de tout (zip, XML, openpyxl)
         raise FichierIllisible(
             "Ce fichier XLSX ne s'ouvre pas : enregistrez-le de nouveau depuis le tableur."

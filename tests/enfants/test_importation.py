@@ -3,6 +3,8 @@ d'administration : simulation, erreurs en français, import d'un seul tenant, id
 
 import datetime
 import io
+import re
+from urllib.parse import urlsplit
 
 import pytest
 from django.core import mail
@@ -369,3 +371,20 @@ def test_the_command_imports_and_reports_errors(mercredi, tmp_path):
     assert Famille.objects.count() == 1
     with pytest.raises(CommandError, match="1 ligne\\(s\\) en erreur sur 1"):
         call_command("importer_familles", str(mauvais), stdout=sortie, stderr=io.StringIO())
+
+
+def test_the_welcome_link_lets_the_parent_choose_a_password_then_log_in(client, mercredi):
+    lire_et_importer(fichier_csv(ligne()), "familles.csv", simulation=False)
+    (courriel,) = mail.outbox
+    lien = re.search(r"http://\S+/mot-de-passe/reinitialiser/\S+/", courriel.body)[0]
+
+    formulaire = client.get(urlsplit(lien).path, follow=True)
+    assert formulaire.status_code == 200
+    client.post(
+        formulaire.redirect_chain[-1][0],
+        {"new_password1": "Montagne2026", "new_password2": "Montagne2026"},
+    )
+
+    compte = Utilisateur.objects.get(username="sophie.durand")
+    assert compte.check_password("Montagne2026")
+    assert not compte.doit_changer_mot_de_passe

@@ -2,10 +2,13 @@
 
 import datetime
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from familles.models import Famille
 from tests.exports import CSV, XLSX, en_dictionnaires, exporter, lignes_csv, lignes_xlsx
+from tests.factories import EnfantFactory, ResponsableFactory, UtilisateurFactory
 
 
 def test_the_family_list_offers_an_export_button(client_agent, dupont):
@@ -82,9 +85,21 @@ def test_a_parent_cannot_export(client_dupont):
 
 
 def test_staff_without_the_view_permission_cannot_export(client, dupont):
-    from tests.factories import UtilisateurFactory
-
     sans_droit = UtilisateurFactory(username="stagiaire", is_staff=True)
     client.force_login(sans_droit)
 
     assert exporter(client, "familles_famille", CSV).status_code == 403
+
+
+def test_the_export_queries_do_not_grow_with_the_number_of_families(client_agent, dupont):
+    def requetes():
+        with CaptureQueriesContext(connection) as requetes:
+            assert exporter(client_agent, "familles_famille", XLSX).status_code == 200
+        return len(requetes)
+
+    avant = requetes()
+    for _ in range(25):
+        responsable = ResponsableFactory()
+        EnfantFactory(famille=responsable.famille)
+
+    assert requetes() == avant

@@ -383,11 +383,11 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# Exports et import des listes de l'administration (django-import-export) : exporter demande
-# le droit de consulter la liste, importer celui d'y ajouter. Les formats (CSV à la française,
-# XLSX) sont ceux de commun/exports.py, posés par familles/admin/outils.py : ExportMixin.
+# Les exports des listes de l'administration (django-import-export) : exporter demande le
+# droit de consulter la liste. Les formats (CSV à la française, XLSX) sont ceux de
+# commun/exports.py, posés par familles/admin/outils.py (ExporterMixin) ; l'import des
+# familles a sa propre page (enfants/admin/importation.py).
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
-IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_CHUNK_SIZE = 500
 
 LOGGING = {

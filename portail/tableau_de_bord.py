@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from urllib.parse import urlencode
 
-from django.db.models import Count, Min, Q, Sum
+from django.db.models import Count, Exists, Min, OuterRef, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 
 from demandes.models import Demande
-from enfants.models import Journee, Prestation
+from enfants.models import Inscription, Journee, Prestation
 from enfants.regles import MOIS
 from facturation.models import Facture
 
@@ -87,6 +87,35 @@ def barres(valeurs, *, largeur=48, ecart=16):
     return resultat
 
 
+def _regulieres_sans_journee(jours):
+    """{prestation: {n° du jour: enfants}} : les enfants inscrits en « Régulier » ces jours-là
+    sans journée enregistrée (ils occupent leur place, comme dans le planning) ; une requête."""
+    comptes = {}
+    for index, jour in enumerate(jours):
+        journee_du_jour = Journee.objects.filter(
+            enfant=OuterRef("enfant"), prestation=OuterRef("prestation"), date=jour
+        )
+        comptes[f"jour_{index}"] = Count(
+            "enfant",
+            distinct=True,
+            filter=Q(date_debut__lte=jour, jours_reguliers__contains=str(jour.isoweekday()))
+            & (Q(date_fin__isnull=True) | Q(date_fin__gte=jour))
+            & ~Exists(journee_du_jour),
+        )
+    lignes = (
+        Inscription.objects.filter(date_debut__lte=jours[-1], prestation__active=True)
+        .filter(Q(date_fin__isnull=True) | Q(date_fin__gte=jours[0]))
+        .exclude(jours_reguliers="")
+        .order_by()
+        .values("prestation")
+        .annotate(**comptes)
+    )
+    return {
+        ligne["prestation"]: {index: ligne[f"jour_{index}"] for index in range(7)}
+        for ligne in lignes
+    }
+
+
 def tableau_de_bord(*, semaine, mois, maintenant=None):
     """Les chiffres de la semaine du lundi `semaine` et du mois `mois` (un date du 1er)."""
     maintenant = maintenant or timezone.now()
@@ -104,6 +133,7 @@ def tableau_de_bord(*, semaine, mois, maintenant=None):
         absents_factures=Count("pk", filter=Q(etat=Etat.ABSENT_FACTURE)),
     )
     par_prestation = {ligne["prestation"]: ligne for ligne in compte}
+    regulieres = _regulieres_sans_journee(jours)
     lignes = []
     for prestation in Prestation.objects.filter(active=True).select_related("structure"):
         chiffres = par_prestation.get(prestation.pk, {})
@@ -115,7 +145,8 @@ def tableau_de_bord(*, semaine, mois, maintenant=None):
                 prestation=prestation,
                 places=prestation.places,
                 jours_ouverts=ouverts,
-                reserves=chiffres.get("reserves", 0),
+                reserves=chiffres.get("reserves", 0)
+                + sum(regulieres.get(prestation.pk, {}).values()),
                 attente=chiffres.get("attente", 0),
                 presents=chiffres.get("presents", 0),
                 absents_excuses=chiffres.get("absents_excuses", 0),
@@ -136,8 +167,16 @@ def tableau_de_bord(*, semaine, mois, maintenant=None):
         .annotate(nombre=Count("pk"))
         .values_list("date", "nombre")
     )
+    regulieres_par_jour = [
+        sum(par_jour_reguliers.get(index, 0) for par_jour_reguliers in regulieres.values())
+        for index in range(7)
+    ]
     reservations_par_jour = [
-        (f"{JOURS_COURTS[jour.weekday()]} {jour.day}", par_jour.get(jour, 0)) for jour in jours
+        (
+            f"{JOURS_COURTS[jour.weekday()]} {jour.day}",
+            par_jour.get(jour, 0) + regulieres_par_jour[n],
+        )
+        for n, jour in enumerate(jours)
     ]
 
     # 3. Les factures du mois (une requête).

@@ -14,6 +14,7 @@ from tests.factories import (
     AffectationFactory,
     DemandeFactory,
     EnfantFactory,
+    InscriptionFactory,
     FactureFactory,
     JourneeFactory,
     PrestationFactory,
@@ -34,6 +35,12 @@ def semaine_connue(dupont, martin):
     troisieme = EnfantFactory(famille=martin, prenom="Léo")
     JourneeFactory(
         enfant=troisieme, prestation=mercredi, date=jour, etat=Journee.Etat.LISTE_ATTENTE
+    )
+    # Un enfant « Régulier » le mercredi, sans journée : il occupe sa place.
+    InscriptionFactory(
+        enfant=EnfantFactory(famille=dupont, prenom="Zoé"),
+        prestation=mercredi,
+        jours_reguliers="3",
     )
     # Hors de la semaine : ne compte pas.
     JourneeFactory(enfant=lucas, prestation=mercredi, date=datetime.date(2026, 11, 11))
@@ -67,9 +74,10 @@ def test_the_dashboard_shows_the_figures_of_the_week_and_month(client_agent, sem
 
     assert response.status_code == 200
     (ligne,) = [x for x in response.context["lignes"] if x.prestation == semaine_connue]
-    assert (ligne.places, ligne.jours_ouverts, ligne.reserves, ligne.taux) == (2, 1, 2, 100)
+    assert (ligne.places, ligne.jours_ouverts, ligne.reserves, ligne.taux) == (2, 1, 3, 150)
     assert (ligne.attente, ligne.presents, ligne.absents_factures) == (1, 1, 1)
-    assert response.context["reservations_par_jour"][2] == ("Mer 4", 2)
+    assert response.context["reservations_par_jour"][2] == ("Mer 4", 3)
+    assert response.context["reservations_par_jour"][3] == ("Jeu 5", 0)
     factures = response.context["factures"]
     assert (factures["emises"], factures["soldees"], factures["echues"]) == (2, 1, 1)
     assert factures["montant"] == Decimal("1284.50")

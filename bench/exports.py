@@ -1,5 +1,5 @@
 """Le tableau de bord, les exports et l'import des familles sur le grand jeu de données (pas
-lancé par les tests) : requêtes SQL et durée de chaque page, pic de mémoire des exports.
+lancé par les tests) : requêtes SQL et durée de chaque page, mémoire du processus.
 
     DATABASE_URL=postgres://…/portail_bench .venv/bin/python -m bench.exports
 
@@ -9,8 +9,8 @@ réel n'est pas mesuré ici (tests/enfants/test_importation_volume.py le chronom
 """
 
 import io
+import resource
 import time
-import tracemalloc
 
 from bench import preparer_django
 
@@ -27,14 +27,12 @@ from familles.models import Famille, Utilisateur  # noqa: E402
 
 
 def mesurer(titre, faire):
-    tracemalloc.start()
     debut = time.perf_counter()
     with CaptureQueriesContext(connection) as requetes:
         resultat = faire()
     duree = time.perf_counter() - debut
-    _, pic = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    print(f"{titre:<48} {duree:6.2f} s  {len(requetes):5d} requêtes  pic {pic / 2**20:6.1f} Mo")
+    memoire = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"{titre:<48} {duree:6.2f} s  {len(requetes):5d} requêtes  RSS max {memoire:6.0f} Mo")
     return resultat
 
 

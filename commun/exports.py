@@ -19,6 +19,7 @@ import io
 import re
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.db.models import QuerySet
 from django.utils import timezone
 from import_export import resources, widgets
 from import_export.formats import base_formats
@@ -117,6 +118,22 @@ class RessourceExport(resources.ModelResource):
     @classmethod
     def widget_from_django_field(cls, f, default=widgets.Widget):
         return Texte
+
+    def iter_queryset(self, queryset):
+        """Les lignes par lots, dans l'ordre de la liste : les identifiants d'abord (une
+        requête), puis chaque lot par ses identifiants, avec ses préchargements. La
+        bibliothèque pagine par OFFSET, que PostgreSQL paie de plus en plus cher à mesure
+        qu'on avance (et les sous-requêtes des lignes sautées avec) ; ici chaque lot coûte
+        pareil, et seul un lot d'objets est en mémoire."""
+        if not isinstance(queryset, QuerySet):
+            yield from queryset
+            return
+        identifiants = list(dict.fromkeys(queryset.values_list("pk", flat=True)))
+        taille = self.get_chunk_size()
+        for debut in range(0, len(identifiants), taille):
+            lot = identifiants[debut : debut + taille]
+            objets = {objet.pk: objet for objet in queryset.filter(pk__in=lot).order_by()}
+            yield from (objets[pk] for pk in lot if pk in objets)
 
     def export_field(self, field, instance, **kwargs):
         if field.widget.__class__ is widgets.Widget:

@@ -285,11 +285,10 @@ class _Import:
         """« prenom.nom », suivi d'un numéro s'il est déjà pris."""
         base = cle_entete(f"{responsable.prenom} {responsable.nom}").replace(" ", ".")[:140]
         base = base or "parent"
-        pris = self.identifiants | set(
-            Utilisateur.objects.filter(username__startswith=base).values_list("username", flat=True)
-        )
+        if self.pris is None:
+            self.pris = set(Utilisateur.objects.values_list("username", flat=True))
         identifiant, suffixe = base, 1
-        while identifiant in pris:
+        while identifiant in self.pris or identifiant in self.identifiants:
             suffixe += 1
             identifiant = f"{base}{suffixe}"
         self.identifiants.add(identifiant)

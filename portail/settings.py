@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "axes",
     "simple_history",
     "csp",
+    # Les exports (CSV, XLSX) et l'import des listes de l'administration.
+    "import_export",
     "django_tasks",
     "django_tasks_db",
     "portail",
@@ -435,6 +437,14 @@ CONTENT_SECURITY_POLICY = {
 # tiré ici) et celui de l'utilisateur connecté ; LOGS_JSON=on : une ligne JSON par événement.
 # Une ligne par requête (journal « commun.journal ») ; jamais le corps d'une requête.
 LOGS_JSON = env.bool("LOGS_JSON", default=False)
+
+# Les exports des listes de l'administration (django-import-export) : exporter demande le
+# droit de consulter la liste. Les formats (CSV à la française, XLSX) sont ceux de
+# commun/exports.py, posés par familles/admin/outils.py (ExporterMixin) ; l'import des
+# familles a sa propre page (enfants/admin/importation.py).
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+IMPORT_EXPORT_CHUNK_SIZE = 500
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -66,5 +66,6 @@ urlpatterns = [
     path("", include("facturation.urls")),
     path("", include("demandes.urls")),
     path("", include("dossiers.urls")),
+    path("admin/tableau-de-bord/", views.tableau_de_bord_view, name="tableau_de_bord"),
     path("admin/", admin.site.urls),
 ]

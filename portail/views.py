@@ -4,7 +4,10 @@ from functools import wraps
 
 import axes.helpers
 import axes.utils
+from django import forms
 from django.conf import settings
+from django.contrib import admin
+from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth import views as auth_views
 from django.contrib.messages.views import SuccessMessageMixin
 from django.http import HttpResponseRedirect, HttpResponseServerError
@@ -19,6 +22,7 @@ from django.views.decorators.http import require_safe
 from dossiers.etat import resume_du_dossier
 from facturation.comptes import factures_impayees, solde_famille
 from familles.acces import famille_requise, responsable_connecte
+from portail import tableau_de_bord
 from portail.forms import (
     ChangerMotDePasseForm,
     ConnexionForm,
@@ -183,3 +187,42 @@ def page_legale(request, page):
             "adresse_du_portail": settings.PORTAIL_URL,
         },
     )
+
+
+class ChoixTableauForm(forms.Form):
+    semaine = forms.DateField(
+        label="Semaine du",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": "Indiquez une date valide (jj/mm/aaaa)."},
+    )
+    mois = forms.DateField(
+        label="Factures du mois",
+        required=False,
+        input_formats=["%Y-%m"],
+        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+        error_messages={"invalid": "Indiquez un mois valide (aaaa-mm)."},
+    )
+
+
+@staff_member_required
+@require_safe
+def tableau_de_bord_view(request):
+    """Administration › Tableau de bord : l'accueil d'une semaine, les factures d'un mois, les
+    demandes qui attendent (portail/tableau_de_bord.py)."""
+    aujourdhui = timezone.localdate()
+    choix = ChoixTableauForm(request.GET or None)
+    semaine = mois = None
+    if choix.is_bound and choix.is_valid():
+        semaine, mois = choix.cleaned_data["semaine"], choix.cleaned_data["mois"]
+    semaine = tableau_de_bord.lundi_de(semaine or aujourdhui)
+    mois = (mois or aujourdhui).replace(day=1)
+    if not choix.is_bound:
+        choix = ChoixTableauForm(initial={"semaine": semaine, "mois": mois})
+    contexte = {
+        **admin.site.each_context(request),
+        "title": "Tableau de bord",
+        "choix": choix,
+        **tableau_de_bord.tableau_de_bord(semaine=semaine, mois=mois),
+    }
+    return render(request, "admin/tableau_de_bord.html", contexte)

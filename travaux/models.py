@@ -22,6 +22,7 @@ class Travail(models.Model):
         MESSAGES = "messages", "Messages aux familles"
         ATTESTATIONS = "attestations", "Attestations fiscales"
         ATTRIBUTION = "attribution", "Attribution des places"
+        IMPORT = "import", "Import de familles"
 
     class Etat(models.TextChoices):
         EN_ATTENTE = "en_attente", "En attente"

@@ -22,11 +22,12 @@ from demandes.decisions import refuser_demande, valider_demande
 from demandes.forms import MotifRefusForm
 from demandes.lecture import lignes_de
 from demandes.models import Demande
+from demandes.ressources import DemandeRessource
 from demandes.services import DemandeImpossible
 from dossiers.documents import piece_de
 from dossiers.models import PieceDossier
 from enfants.admin.outils import habilite_donnees_sanitaires
-from familles.admin.outils import VIDE, LectureSeuleMixin, lien_admin
+from familles.admin.outils import VIDE, ExporterMixin, LectureSeuleMixin, lien_admin
 from familles.models import Responsable
 
 PERMISSION_DECIDER = "demandes.change_demande"
@@ -65,7 +66,8 @@ class FamilleFilter(admin.SimpleListFilter):
 
 
 @admin.register(Demande)
-class DemandeAdmin(LectureSeuleMixin, admin.ModelAdmin):
+class DemandeAdmin(ExporterMixin, LectureSeuleMixin, admin.ModelAdmin):
+    resource_classes = (DemandeRessource,)
     # Une demande vient d'une famille et ne se réécrit pas : on la consulte, on la décide.
     list_display = (
         "date_demande",

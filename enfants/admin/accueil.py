@@ -21,7 +21,8 @@ from enfants.models import (
     Structure,
 )
 from enfants.reservations import faire_avancer_les_listes
-from familles.admin.outils import VIDE
+from enfants.ressources import InscriptionRessource
+from familles.admin.outils import VIDE, ExporterMixin
 
 
 class PrestationInline(admin.TabularInline):
@@ -266,7 +267,8 @@ class InscriptionForm(forms.ModelForm):
 
 
 @admin.register(Inscription)
-class InscriptionAdmin(PrestationChoixMixin, admin.ModelAdmin):
+class InscriptionAdmin(ExporterMixin, PrestationChoixMixin, admin.ModelAdmin):
+    resource_classes = (InscriptionRessource,)
     form = InscriptionForm
     list_display = (
         "enfant",

@@ -7,7 +7,9 @@ dans la fiche de l'enfant."""
 
 from django import forms
 from django.contrib import admin
+from django.urls import path
 
+from enfants.admin import importation
 from enfants.admin.outils import (
     DonneesSanitairesMixin,
     JoursSemaineField,
@@ -21,8 +23,9 @@ from enfants.models import (
     PersonneAutorisee,
     Vaccination,
 )
+from enfants.ressources import EnfantRessource, FamilleAvecEnfantsRessource
 from familles.admin import familles as familles_admin
-from familles.admin.outils import VIDE, HistoriqueAdmin, lien_admin
+from familles.admin.outils import VIDE, ExporterMixin, HistoriqueAdmin, lien_admin
 from familles.models import Famille, Responsable
 
 # --- La fiche famille, complétée de ses enfants --------------------------------------------
@@ -54,6 +57,8 @@ class FamilleAdmin(familles_admin.FamilleAdmin):
     """La fiche famille de familles/admin/familles.py, avec la liste de ses enfants."""
 
     inlines = (*familles_admin.FamilleAdmin.inlines, EnfantDeLaFamilleInline)
+    resource_classes = (FamilleAvecEnfantsRessource,)
+    import_export_change_list_template = "admin/familles/famille/change_list.html"
     list_display = (
         *familles_admin.FamilleAdmin.list_display[:3],
         "liste_enfants",
@@ -63,6 +68,37 @@ class FamilleAdmin(familles_admin.FamilleAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("enfants")
+
+    def get_urls(self):
+        return [
+            path(
+                "importer/",
+                self.admin_site.admin_view(self.importer_view),
+                name="familles_famille_importer",
+            ),
+            path(
+                "importer/modele.<str:format_>",
+                self.admin_site.admin_view(
+                    lambda r, format_: importation.modele_view(self, r, format_)
+                ),
+                name="familles_famille_modele_import",
+            ),
+            *super().get_urls(),
+        ]
+
+    def importer_view(self, request):
+        """« Importer des familles » : enfants/admin/importation.py."""
+        return importation.importer_view(self, request)
+
+    def modele_import_view(self, request, format_):
+        return importation.modele_view(self, request, format_)
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "peut_importer": importation.peut_importer(request.user),
+        }
+        return super().changelist_view(request, extra_context)
 
     @admin.display(description="enfants")
     def liste_enfants(self, obj):
@@ -140,7 +176,8 @@ class InscriptionInline(PrestationChoixMixin, admin.TabularInline):
 
 
 @admin.register(Enfant)
-class EnfantAdmin(HistoriqueAdmin):
+class EnfantAdmin(ExporterMixin, HistoriqueAdmin):
+    resource_classes = (EnfantRessource,)
     list_display = (
         "nom",
         "prenom",

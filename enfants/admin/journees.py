@@ -7,9 +7,10 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 
+from commun.exports import FORMATS
 from enfants import presences, regles
 from enfants.admin.outils import (
     PERMISSION_PRESENCES,
@@ -22,7 +23,8 @@ from enfants.models import (
     Journee,
     Prestation,
 )
-from familles.admin.outils import HistoriqueAdmin
+from enfants.ressources import FeuilleDePresenceRessource, JourneeRessource
+from familles.admin.outils import ExporterMixin, HistoriqueAdmin, reponse_fichier
 
 
 class ChoixFeuilleForm(forms.Form):
@@ -90,7 +92,8 @@ def resume_des_presences(decompte, total):
 
 
 @admin.register(Journee)
-class JourneeAdmin(PrestationChoixMixin, HistoriqueAdmin):
+class JourneeAdmin(ExporterMixin, PrestationChoixMixin, HistoriqueAdmin):
+    resource_classes = (JourneeRessource,)
     list_display = (
         "date",
         "enfant",
@@ -140,8 +143,33 @@ class JourneeAdmin(PrestationChoixMixin, HistoriqueAdmin):
                 self.admin_site.admin_view(self.feuille_de_presence_view),
                 name="enfants_journee_feuille_de_presence",
             ),
+            path(
+                "feuille-de-presence/exporter/",
+                self.admin_site.admin_view(self.feuille_de_presence_export_view),
+                name="enfants_journee_feuille_de_presence_export",
+            ),
             *super().get_urls(),
         ]
+
+    def feuille_de_presence_export_view(self, request):
+        """La feuille de présence d'un jour en CSV ou en XLSX (?prestation=…&date=…&format=…),
+        à imprimer ou à remplir hors ligne."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        choix = ChoixFeuilleForm(request.GET)
+        format_ = FORMATS.get(request.GET.get("format", ""))
+        if not choix.is_valid() or format_ is None:
+            self.message_user(
+                request, "Choisissez la prestation, le jour et le format.", messages.ERROR
+            )
+            return redirect("admin:enfants_journee_feuille_de_presence")
+        prestation, jour = choix.cleaned_data["prestation"], choix.cleaned_data["date"]
+        lignes = presences.feuille_de_presence(prestation=prestation, jour=jour)
+        donnees = FeuilleDePresenceRessource().export(
+            queryset=lignes, force_native_type=format_().is_binary()
+        )
+        donnees.title = f"Présences {jour:%d-%m-%Y}"
+        return reponse_fichier(donnees, format_(), f"presences-{prestation.pk}-{jour:%Y-%m-%d}")
 
     def feuille_de_presence_view(self, request):
         """« Feuille de présence » : les enfants attendus d'une prestation un jour donné
@@ -193,6 +221,8 @@ class JourneeAdmin(PrestationChoixMixin, HistoriqueAdmin):
                     Fermeture.objects.filter(date_debut__lte=jour, date_fin__gte=jour),
                 ),
                 feuille=feuille,
+                export=reverse("admin:enfants_journee_feuille_de_presence_export")
+                + f"?prestation={prestation.pk}&date={jour:%Y-%m-%d}",
                 veille=lien_feuille_de_presence(prestation, jour - un_jour),
                 lendemain=lien_feuille_de_presence(prestation, jour + un_jour),
             )

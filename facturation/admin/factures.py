@@ -18,7 +18,8 @@ from facturation.models import (
     Facture,
     LigneFacture,
 )
-from familles.admin.outils import VIDE, LectureSeuleMixin, lien_admin
+from facturation.ressources import FactureRessource, etat_de_paiement
+from familles.admin.outils import VIDE, ExporterMixin, LectureSeuleMixin, lien_admin
 
 
 class EtatPaiementFilter(admin.SimpleListFilter):
@@ -45,13 +46,7 @@ class EtatPaiementFilter(admin.SimpleListFilter):
 
 def etat_paiement(facture, aujourdhui=None):
     """« Soldée », « À payer » ou « Échue » (la facture est annotée par avec_reste_a_payer)."""
-    if facture.genre == Facture.Genre.AVOIR:
-        return "Avoir"
-    if facture.reste_a_payer <= 0:
-        return "Soldée"
-    if facture.date_echeance < (aujourdhui or timezone.localdate()):
-        return "Échue"
-    return "À payer"
+    return etat_de_paiement(facture, aujourdhui or timezone.localdate())
 
 
 class LectureSeuleInlineMixin(LectureSeuleMixin):
@@ -121,7 +116,8 @@ class OrmcForm(forms.Form):
 
 
 @admin.register(Facture)
-class FactureAdmin(LectureSeuleMixin, admin.ModelAdmin):
+class FactureAdmin(ExporterMixin, LectureSeuleMixin, admin.ModelAdmin):
+    resource_classes = (FactureRessource,)
     # Une facture émise ne change pas : sa fiche s'affiche en lecture seule.
     list_display = (
         "numero",

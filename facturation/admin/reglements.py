@@ -21,7 +21,8 @@ from facturation.models import (
     Reglement,
     TransactionEnLigne,
 )
-from familles.admin.outils import HistoriqueAdmin, LectureSeuleMixin, lien_admin
+from facturation.ressources import ReglementRessource
+from familles.admin.outils import ExporterMixin, HistoriqueAdmin, LectureSeuleMixin, lien_admin
 
 
 class AffectationFormSet(forms.BaseInlineFormSet):
@@ -82,7 +83,8 @@ class ReglementForm(forms.ModelForm):
 
 
 @admin.register(Reglement)
-class ReglementAdmin(HistoriqueAdmin):
+class ReglementAdmin(ExporterMixin, HistoriqueAdmin):
+    resource_classes = (ReglementRessource,)
     form = ReglementForm
     list_display = (
         "numero",

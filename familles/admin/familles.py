@@ -12,8 +12,9 @@ from django.template.response import TemplateResponse
 from django.utils.html import format_html, format_html_join
 
 from familles import comptes
-from familles.admin.outils import VIDE, HistoriqueAdmin, lien_admin, lien_liste
+from familles.admin.outils import VIDE, ExporterMixin, HistoriqueAdmin, lien_admin, lien_liste
 from familles.models import Famille, Responsable, Utilisateur
+from familles.ressources import FamilleRessource, ResponsableRessource
 
 
 class MotDePasseProvisoireForm(AdminPasswordChangeForm):
@@ -193,7 +194,8 @@ class MotifRefusCompteForm(forms.Form):
 
 
 @admin.register(Famille)
-class FamilleAdmin(HistoriqueAdmin):
+class FamilleAdmin(ExporterMixin, HistoriqueAdmin):
+    resource_classes = (FamilleRessource,)
     list_display = (
         "numero",
         "etat",
@@ -358,7 +360,8 @@ class FamilleAdmin(HistoriqueAdmin):
 
 
 @admin.register(Responsable)
-class ResponsableAdmin(HistoriqueAdmin):
+class ResponsableAdmin(ExporterMixin, HistoriqueAdmin):
+    resource_classes = (ResponsableRessource,)
     list_display = (
         "nom",
         "prenom",

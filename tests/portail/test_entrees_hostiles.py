@@ -692,6 +692,30 @@ def test_un_parametre_d_adresse_hostile_ne_fait_jamais_500(client, monde, route,
         assert not tables_changees(avant, photographie(SURVEILLEES))
 
 
+# Les pages du personnel qui lisent des paramètres d'adresse, essayées par un agent.
+PARAMETRES_AGENT = {
+    "tableau_de_bord": (lambda m: reverse("tableau_de_bord"), ("semaine", "mois")),
+}
+
+
+@REGLAGES
+@given(route=st.sampled_from(sorted(PARAMETRES_AGENT)), tirage=st.data())
+def test_un_parametre_hostile_d_une_page_du_personnel_ne_fait_jamais_500(
+    client, monde, route, tirage
+):
+    url, noms = PARAMETRES_AGENT[route]
+    parametres = tirage.draw(parametres_hostiles(noms), label="parametres")
+    with exemple_isole():
+        agent, _ = Utilisateur.objects.get_or_create(
+            username="agent-hostile", defaults={"is_staff": True, "is_superuser": True}
+        )
+        client.force_login(agent)
+        avant = photographie(SURVEILLEES)
+        reponse = client.get(url(monde), parametres)
+        verifier_reponse(reponse, parametres)
+        assert not tables_changees(avant, photographie(SURVEILLEES))
+
+
 # Les routes dont un paramètre du chemin est un texte libre (les identifiants entiers sont
 # essayés par test_un_identifiant_hostile_ne_fait_jamais_500).
 CHEMINS = {
@@ -806,7 +830,13 @@ PAIEMENT = {"paiement_notification", "paiement_retour", "payfip_simulateur"}
 
 
 def test_chaque_route_du_portail_est_classee():
-    essayees = {cas.route for cas in FORMULAIRES} | set(PARAMETRES) | set(CHEMINS) | PAIEMENT
+    essayees = (
+        {cas.route for cas in FORMULAIRES}
+        | set(PARAMETRES)
+        | set(PARAMETRES_AGENT)
+        | set(CHEMINS)
+        | PAIEMENT
+    )
     oubliees = [
         f"{nom} ({motif})"
         for nom, motif in routes_du_portail()

@@ -368,7 +368,11 @@ def main():
             for nom, chemin, cookie in a_noter:
                 if chemin.endswith("/pdf/"):
                     continue  # un PDF n'est pas une page
-                note = lighthouse.noter(site.base, nom, chemin, cookie)
+                try:
+                    note = lighthouse.noter(site.base, nom, chemin, cookie)
+                except RuntimeError as erreur:  # le tableau dit ce qui est cassé
+                    casse.append(str(erreur))
+                    continue
                 notes.append(note)
                 print(f"{nom:<30} {note.valeur()}", flush=True)
         journal = serveur.lire_journal()

@@ -136,8 +136,23 @@ def _contexte_tls(certificat):
     return ssl.create_default_context(cafile=str(certificat))
 
 
-def noter(base, nom, chemin, cookie=""):
-    """Une page passée par Lighthouse (émulation mobile, première visite) : sa Note."""
+def noter(base, nom, chemin, cookie="", *, essais=3):
+    """Une page passée par Lighthouse (émulation mobile, première visite) : sa Note. Lighthouse
+    perd parfois la trace d'un chargement (« NO_NAVSTART ») : la page est alors rechargée, trois
+    fois au plus, avant d'abandonner."""
+    for essai in range(1, essais + 1):
+        try:
+            return _noter_une_fois(base, nom, chemin, cookie)
+        except (subprocess.CalledProcessError, RuntimeError) as erreur:
+            if essai == essais:
+                raise RuntimeError(
+                    f"Lighthouse sur {chemin} : {essais} échecs ({erreur})"
+                ) from erreur
+            print(f"  Lighthouse sur {chemin} : {erreur} ; nouvel essai", flush=True)
+    raise AssertionError("inatteignable")
+
+
+def _noter_une_fois(base, nom, chemin, cookie):
     with tempfile.TemporaryDirectory(prefix="portail-lighthouse-") as dossier:
         rapport = Path(dossier) / "rapport.json"
         commande = [
